@@ -1,0 +1,28 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import * as preview from './commands/preview.js';
+import * as synth from './commands/synth.js';
+
+/** The `sonospeech` command line: one subcommand per stage. Exit 2 on usage errors, 1 on failures. */
+export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
+  await yargs(argv)
+    .scriptName('sonospeech')
+    .usage('$0 <command> [options]')
+    .command(synth)
+    .command(preview)
+    .demandCommand(1, 'Name a command: sonospeech <command> --help')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) {
+        process.stderr.write(`sonospeech: ${error.message}\n`);
+        process.exit(1);
+      }
+      process.stderr.write(`sonospeech: ${message}\nRun 'sonospeech --help' for usage.\n`);
+      process.exit(2);
+    })
+    .parseAsync();
+}
