@@ -3,12 +3,14 @@ SHELL := /bin/bash
 NPM ?= npm
 NODE := node
 CLI := $(NODE) bin/sonospeech.js
-LAKE ?= data-lake
-DEMO_SCANS ?= $(LAKE)/raw/demo
-BENCH_SCANS ?= $(LAKE)/raw/bench
+DATA ?= data-lake
+DEMO_SCANS ?= $(DATA)/raw/demo
+BENCH_SCANS ?= $(DATA)/raw/bench
+RAW ?= $(DEMO_SCANS)
+LAKE ?= $(DATA)/lake/demo
 SEED ?= 1
 
-.PHONY: all build demo scans scans-bench previews test typecheck unit bench clean
+.PHONY: all build demo scans scans-bench previews ingest replay test typecheck unit bench clean
 
 all: build
 
@@ -24,14 +26,22 @@ dist/.built: node_modules/.installed $(shell find src pipelines schemas -name '*
 build: dist/.built
 
 # Demo: 6 synthetic scans of 2 minutes and their previews.
-scans: build
+# The demo scans are remade only when the generator (dist/) changes.
+scans: $(DEMO_SCANS)/.complete
+$(DEMO_SCANS)/.complete: dist/.built
 	$(CLI) synth --out $(DEMO_SCANS) --scans 6 --minutes 2 --seed $(SEED)
+	$(CLI) preview $(DEMO_SCANS)/scan-*.mp4
+	@touch $@
 
 previews: build
 	$(CLI) preview $(DEMO_SCANS)/scan-*.mp4
 
-demo: scans previews
-	@echo "demo scans and previews are in $(DEMO_SCANS)"
+# Ingest any folder of scans: make ingest RAW=path/to/scans LAKE=path/to/lake
+ingest: build
+	$(CLI) ingest --input $(RAW) --lake $(LAKE) --seed $(SEED)
+
+demo: scans ingest
+	@echo "demo scans and previews: $(DEMO_SCANS); lake: $(LAKE)"
 
 scans-bench: build
 	$(CLI) synth --out $(BENCH_SCANS) --scans 20 --minutes 10 --seed $(SEED)
@@ -45,7 +55,7 @@ unit: build
 test: typecheck unit
 
 bench: build
-	@echo "no benchmarks yet"
+	$(NODE) dist/bench/vad-accuracy.js $(DEMO_SCANS) 0.5
 
 clean:
 	rm -rf dist

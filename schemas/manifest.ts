@@ -45,7 +45,10 @@ export interface ManifestScan {
   status: 'ok' | 'failed';
   /** Error message when status is 'failed', else null. */
   error: string | null;
-  /** Wall-clock processing time, seconds. */
+  /**
+   * Duration of the recording, seconds (0 when it could not be read). Not the processing
+   * time: the manifest holds no wall-clock values, so a rerun reproduces it byte for byte.
+   */
   duration: number;
   clips: number;
   highAffinity: number;

@@ -1,6 +1,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import * as ingest from './commands/ingest.js';
+import * as lake from './commands/lake.js';
 import * as preview from './commands/preview.js';
+import * as replay from '../replay/replay-command.js';
 import * as synth from './commands/synth.js';
 
 /** The `sonospeech` command line: one subcommand per stage. Exit 2 on usage errors, 1 on failures. */
@@ -10,6 +13,9 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .usage('$0 <command> [options]')
     .command(synth)
     .command(preview)
+    .command(ingest)
+    .command(lake)
+    .command(replay)
     .demandCommand(1, 'Name a command: sonospeech <command> --help')
     .strict()
     .help()

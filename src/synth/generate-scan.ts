@@ -35,8 +35,9 @@ export const DEFAULT_SYNTH: Omit<SynthOptions, 'outDir'> = {
   minutes: 2,
   width: 480,
   height: 360,
-  crf: 23,
-  preset: 'veryfast',
+  // superfast at crf 26 gives files the size of veryfast at crf 23 for ~30% less encoding time
+  crf: 26,
+  preset: 'superfast',
   outputAudioRate: 48000,
 };
 

@@ -1,14 +1,6 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../shards/atomic-file.js';
 
 /** Writes JSON to a temporary name beside `path`, then renames it into place. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(tmp, JSON.stringify(value) + '\n');
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+export async function writeJsonAtomic(path: string, value: unknown, indent?: number): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, indent) + '\n', { durable: false });
 }

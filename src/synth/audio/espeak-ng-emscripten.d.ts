@@ -31,6 +31,8 @@ declare module '@echogarden/espeak-ng-emscripten' {
 
   export interface EspeakModule {
     eSpeakNGWorker: new () => ESpeakNGWorker;
+    /** The module's whole memory (asm.js-style build: all C state lives here). */
+    HEAPU8: Uint8Array;
   }
 
   const createModule: (options?: Record<string, unknown>) => Promise<EspeakModule>;

@@ -9,5 +9,6 @@ export {
   type PlannedUtterance,
   type SoundtrackPlan,
 } from './plan-types.js';
+export { ANATOMY_PHRASES, CHATTER_EXCHANGES, PATIENT_CHATTER, SONOGRAPHER_CHATTER } from './phrases.js';
 export { VOICES, type VoiceSpec } from './voices.js';
 export { encodeWav16 } from './wav.js';

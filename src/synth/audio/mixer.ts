@@ -64,7 +64,8 @@ export function renderSoundtrack(plan: SoundtrackPlan, duration: number, speaker
 /**
  * Adds the utterances in plan order. Each starts at its planned time, pushed later to
  * keep MIN_GAP after the previous one and earlier if it would run past its latest end;
- * an utterance that cannot fit its window is left out (and so absent from the truth).
+ * an utterance that cannot fit its window (or would start after its latest start) is
+ * left out, and so absent from the truth.
  */
 function placeSpeech(samples: Float32Array, rate: number, plan: SoundtrackPlan, speaker: Speaker): SpeechSegment[] {
   const duration = samples.length / rate;
@@ -78,7 +79,7 @@ function placeSpeech(samples: Float32Array, rate: number, plan: SoundtrackPlan, 
     const latestEnd = Math.min(duration, u.latestEnd);
     let start = Math.max(u.start, earliest);
     if (start + seconds > latestEnd) start = latestEnd - seconds;
-    if (start < earliest) continue;
+    if (start < earliest || (u.latestStart !== undefined && start >= u.latestStart)) continue;
     let first = Math.round(start * rate);
     if (first + length > samples.length) first = samples.length - length;
     const gain = u.peak / peakOf(spoken.samples);

@@ -18,6 +18,8 @@ export interface PlannedUtterance {
   /** The renderer may move the real audio within [earliest, latestEnd] to keep utterances apart. */
   earliest: number;
   latestEnd: number;
+  /** Anatomy narration must start while its plane is held: before the dwell's stableEnd. */
+  latestStart?: number;
   /** Planned length (estimate from the text and voice rate; the audio decides). */
   estimatedSeconds: number;
   /** Peak amplitude of the rendered utterance (full scale = 1). */

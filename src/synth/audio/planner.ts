@@ -136,7 +136,18 @@ function planAnatomy(
   const estimatedSeconds = estimateSpeechSeconds(text, voice);
   const start = Math.min(notBefore + delay, latestEnd - estimatedSeconds);
   if (start >= segment.stableEnd) return undefined;
-  return { text, kind: 'anatomy', cls, voice: voice.name, start, earliest: segment.stableStart, latestEnd, estimatedSeconds, peak: 0 };
+  return {
+    text,
+    kind: 'anatomy',
+    cls,
+    voice: voice.name,
+    start,
+    earliest: segment.stableStart,
+    latestEnd,
+    latestStart: segment.stableEnd,
+    estimatedSeconds,
+    peak: 0,
+  };
 }
 
 type Say = (text: string, start: number, who: 'sonographer' | 'patient') => void;

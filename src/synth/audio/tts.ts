@@ -3,7 +3,7 @@
  * Offline speech synthesis with espeak-ng (Emscripten build): text in, trimmed 24 kHz
  * float samples and per-word timings out. The module is loaded once per process.
  */
-import createEspeak, { type ESpeakNGWorker, type EspeakEvent } from '@echogarden/espeak-ng-emscripten';
+import createEspeak, { type ESpeakNGWorker, type EspeakEvent, type EspeakModule } from '@echogarden/espeak-ng-emscripten';
 import { SYNTH_AUDIO_RATE } from './audio-rate.js';
 import { peakOf } from './peak.js';
 import { ANATOMY_PHRASES, PATIENT_CHATTER, SONOGRAPHER_CHATTER } from './phrases.js';
@@ -28,6 +28,8 @@ export interface Speaker {
   say(text: string, voice: string): Utterance;
 }
 
+/** Longest text (UTF-8 bytes) the binding's preallocated string buffer takes; see createSpeaker. */
+const MAX_TEXT_BYTES = 1000;
 /** |sample| (16-bit) below which espeak output counts as silence when trimming. */
 const SILENCE_LEVEL = 64;
 /** Frame for tightening word ends onto voiced audio, in espeak samples (~5 ms). */
@@ -38,9 +40,23 @@ class EspeakSpeaker implements Speaker {
   private readonly rate: number;
   private current: string | undefined;
   private readonly cache = new Map<string, Utterance>();
+  private snapshot: Uint8Array | undefined;
 
-  constructor(private readonly worker: ESpeakNGWorker) {
+  constructor(
+    private readonly module: EspeakModule,
+    private readonly worker: ESpeakNGWorker,
+  ) {
     this.rate = worker.get_samplerate();
+  }
+
+  /**
+   * Records espeak's memory; every later synthesis starts from this state. espeak keeps
+   * state between calls (its rand() seed, pitch flutter), so otherwise the same text
+   * would sound slightly different depending on what was said before, and a scan's audio
+   * would depend on the scans synthesized earlier in the process.
+   */
+  freeze(): void {
+    this.snapshot = this.module.HEAPU8.slice();
   }
 
   say(text: string, voice: string): Utterance {
@@ -69,6 +85,11 @@ class EspeakSpeaker implements Speaker {
   }
 
   private synthesize(text: string, spec: VoiceSpec): Utterance {
+    if (Buffer.byteLength(text) > MAX_TEXT_BYTES) throw new Error(`text too long for the speaker (${MAX_TEXT_BYTES} bytes max)`);
+    if (this.snapshot) {
+      this.module.HEAPU8.set(this.snapshot);
+      this.current = undefined;
+    }
     this.useVoice(spec);
     const chunks: Int16Array[] = [];
     const events: EspeakEvent[] = [];
@@ -178,10 +199,25 @@ function warmUpText(voiceIndex: number): string {
 
 async function createSpeaker(): Promise<Speaker> {
   const module = await createEspeak();
-  const speaker = new EspeakSpeaker(new module.eSpeakNGWorker());
+  // espeak seeds its rand() from the clock when it initialises: fix the clock for that
+  // one synchronous call so that every process starts from the same state.
+  const clock = Date.now;
+  Date.now = () => 0;
+  let worker: ESpeakNGWorker;
+  try {
+    worker = new module.eSpeakNGWorker();
+  } finally {
+    Date.now = clock;
+  }
+  // The binding copies each text into a buffer it grows lazily (malloc'ing more on the
+  // next call). Grow it now, before the memory snapshot (an aborted synthesis of a long
+  // text), so that restoring the snapshot never leaves the binding holding freed memory.
+  worker.synthesize('a '.repeat(MAX_TEXT_BYTES), () => 1);
+  const speaker = new EspeakSpeaker(module, worker);
   // espeak accepts unknown voice names silently and then speaks nothing, so this also
   // checks every voice (synthesize throws on silence).
   speaker.voices.forEach((voice, i) => speaker.warmUp(warmUpText(i), voice));
+  speaker.freeze();
   return speaker;
 }
 

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import type { VadConfigs } from '../src/affinity/create-vad.js';
+import type { VadEngineName } from '../src/affinity/vad-engine.js';
+import { DEFAULT_U8_RANGE, type U8Range } from '../src/audio/quantize.js';
+import { DEFAULT_SPECTROGRAM_CONFIG, type SpectrogramConfig } from '../src/audio/spectrogram.js';
+import { DEFAULT_FAN_CROP, type FanCropConfig } from '../src/media/fan-crop.js';
+import { DEFAULT_SAMPLING_CONFIG, type SamplingConfig } from '../src/sampling/config.js';
+import type { ShardFormat } from '../schemas/manifest.js';
+
+/** Everything an ingest run depends on; recorded whole in the manifest. */
+export interface IngestConfig {
+  /** Frames stored in the lake (after the fan crop), pixels. */
+  frameWidth: number;
+  frameHeight: number;
+  /** Fan detection, or `fixedBox` to crop a known box. */
+  fanCrop: FanCropConfig;
+  /** A scan without an audio stream: fail it (default) or treat it as silent. */
+  noAudio: 'error' | 'silence';
+  vad: { engine: VadEngineName } & { [K in VadEngineName]: Partial<VadConfigs[K]> };
+  /** Clip windowing, affinity and samplers; `seed` is overwritten by the run seed. */
+  sampling: SamplingConfig;
+  spectrogram: SpectrogramConfig;
+  /** Spectrogram storage: uint8 codes over [min, max] dB (see docs/BENCHMARKS.md for the choice). */
+  spectrogramRange: U8Range;
+  shards: { formats: ShardFormat[]; shardRows: number; batchRows: number; zstdLevel: number };
+}
+
+/**
+ * Defaults: the method's values (METHOD.md) where it gives them. The VAD engine is the
+ * most accurate on the synthetic ground truth (docs/BENCHMARKS.md, `make bench`).
+ */
+export const DEFAULT_INGEST_CONFIG: IngestConfig = {
+  frameWidth: 224,
+  frameHeight: 224,
+  fanCrop: { ...DEFAULT_FAN_CROP },
+  noAudio: 'error',
+  vad: { engine: 'webrtc', energy: {}, webrtc: {}, silero: {} },
+  sampling: { ...DEFAULT_SAMPLING_CONFIG },
+  spectrogram: { ...DEFAULT_SPECTROGRAM_CONFIG },
+  spectrogramRange: { ...DEFAULT_U8_RANGE },
+  shards: { formats: ['arrow', 'parquet'], shardRows: 1000, batchRows: 100, zstdLevel: 3 },
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type IngestConfigOverrides = DeepPartial<IngestConfig>;
+
+/** Defaults overlaid with a config file's values and then with flags; unknown keys are errors. */
+export function resolveIngestConfig(...layers: IngestConfigOverrides[]): IngestConfig {
+  let config = structuredClone(DEFAULT_INGEST_CONFIG) as unknown as Record<string, unknown>;
+  for (const layer of layers) config = overlay(config, layer as Record<string, unknown>, '');
+  return config as unknown as IngestConfig;
+}
+
+function overlay(base: Record<string, unknown>, over: Record<string, unknown>, path: string): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const where = path ? `${path}.${key}` : key;
+    const current = base[key];
+    const openObject = path === 'vad' || path === 'fanCrop';
+    if (!(key in base) && !openObject) throw new Error(`config: unknown key '${where}'`);
+    if (isPlainObject(current) && isPlainObject(value)) out[key] = overlay(current, value, where);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export async function readConfigFile(path: string): Promise<IngestConfigOverrides> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as IngestConfigOverrides;
+  } catch (err) {
+    throw new Error(`--config ${path}: ${(err as Error).message}`);
+  }
+}
