@@ -54,8 +54,16 @@ unit: build
 
 test: typecheck unit
 
-bench: build
+LONG_SCAN ?= $(DATA)/raw/bench-long
+$(LONG_SCAN)/.complete: dist/.built
+	$(CLI) synth --out $(LONG_SCAN) --scans 1 --minutes 20 --seed 7
+	@touch $@
+
+# Benchmarks print their figures; docs/BENCHMARKS.md records them with the machine and date.
+bench: build scans $(LONG_SCAN)/.complete
 	$(NODE) dist/bench/vad-accuracy.js $(DEMO_SCANS) 0.5
+	$(NODE) dist/bench/ingest-bench.js $(DEMO_SCANS) $(LONG_SCAN) 2
+	$(NODE) dist/src/replay/replay-bench.js $(DATA)/bench-replay 2 10 1000
 
 clean:
 	rm -rf dist

@@ -6,6 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_INGEST_CONFIG } from '../pipelines/ingest-config.js';
 import { createVad } from '../src/affinity/create-vad.js';
 import { speechFractionInInterval, VAD_ENGINE_NAMES, type VadEngine } from '../src/affinity/vad-engine.js';
 import { runFfmpeg } from '../src/media/run-ffmpeg.js';
@@ -76,8 +77,12 @@ export async function measureVadAccuracy(scanDir: string, threshold: number): Pr
     scans.push({ truth: clipTruths(sidecar, clips), audio });
   }
   const results: EngineResult[] = [];
-  for (const name of VAD_ENGINE_NAMES) {
-    const engine = await createVad(name);
+  const variants = [
+    ...VAD_ENGINE_NAMES.map((name) => ({ label: name, name, config: DEFAULT_INGEST_CONFIG.vad[name] })),
+    { label: 'energy (paper settings)', name: 'energy' as const, config: {} },
+  ];
+  for (const { label, name, config } of variants) {
+    const engine = await createVad(name, config as never);
     const fractions: number[] = [];
     const truths: ClipTruth[] = [];
     const started = process.hrtime.bigint();
@@ -101,7 +106,7 @@ export async function measureVadAccuracy(scanDir: string, threshold: number): Pr
       const a = accuracyAt(tau);
       if (a > bestAccuracy) [bestThreshold, bestAccuracy] = [tau, a];
     }
-    results.push({ engine: name, accuracy: accuracyAt(threshold), byKind, bestThreshold, bestAccuracy, realTime: seconds / elapsed });
+    results.push({ engine: label, accuracy: accuracyAt(threshold), byKind, bestThreshold, bestAccuracy, realTime: seconds / elapsed });
   }
   return { clips: scans.reduce((n, s) => n + s.truth.length, 0), results };
 }
