@@ -1,2 +1,2 @@
 /** Bumped whenever the generator's output for a given seed changes. */
-export const SYNTH_VERSION = '1.0.0';
+export const SYNTH_VERSION = '1.1.0';

@@ -7,7 +7,7 @@ import createEspeak, { type ESpeakNGWorker, type EspeakEvent, type EspeakModule 
 import { SYNTH_AUDIO_RATE } from './audio-rate.js';
 import { peakOf } from './peak.js';
 import { ANATOMY_PHRASES, PATIENT_CHATTER, SONOGRAPHER_CHATTER } from './phrases.js';
-import { resample } from './resample.js';
+import { resample } from '../../audio/resample.js';
 import { VOICES, voiceSpec, type VoiceSpec } from './voices.js';
 
 export interface SpokenWord {
@@ -106,7 +106,9 @@ class EspeakSpeaker implements Speaker {
     while (last > first && quiet(pcm[last - 1] as number)) last--;
     if (last <= first) throw new Error(`espeak produced no audio for voice '${spec.name}' (${spec.espeak}): "${text}"`);
     const voiced = pcm.subarray(first, last);
-    const samples = resample(voiced, this.rate, SYNTH_AUDIO_RATE, 1 / 32768);
+    const scaled = new Float32Array(voiced.length);
+    for (let i = 0; i < voiced.length; i++) scaled[i] = (voiced[i] as number) / 32768;
+    const samples = resample(scaled, this.rate, SYNTH_AUDIO_RATE);
     const words = wordTimings(text, events, voiced, this.rate, first / this.rate, samples.length / SYNTH_AUDIO_RATE);
     return { samples, words };
   }
