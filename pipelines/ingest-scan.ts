@@ -7,6 +7,7 @@ import { SpectrogramComputer } from '../src/audio/spectrogram.js';
 import { orderRows, pairRows, u8Quantiser } from '../src/audio/speech-features.js';
 import { decodeScan } from '../src/media/decode.js';
 import { detectFanCrop } from '../src/media/fan-crop.js';
+import { oneLine } from '../src/media/media-errors.js';
 import { probeMedia } from '../src/media/probe.js';
 import { samplePairs } from '../src/sampling/sample-pairs.js';
 import { sampleOrders } from '../src/sampling/sample-orders.js';
@@ -145,10 +146,6 @@ async function* countFrames(events: AsyncIterable<MediaEvent>, onFrames: (frames
     yield event;
   }
   onFrames(frames);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' | ').trim();
 }
 
 function round3(v: number): number {
