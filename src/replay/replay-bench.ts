@@ -63,6 +63,7 @@ export async function runReplayBench(options: ReplayBenchOptions = {}): Promise<
   const rowsPerShard = options.rowsPerShard ?? 1000;
   const batchRows = 100;
   if (!(Number.isInteger(factor) && factor >= 2)) throw new Error(`replay bench: factor must be an integer >= 2, got ${factor}`);
+  if (options.dir !== undefined) await fsp.mkdir(options.dir, { recursive: true });
   const dir = await fsp.mkdtemp(path.join(options.dir ?? os.tmpdir(), 'replay-bench-'));
   const big = path.join(dir, `lake-${factor}x`);
   const small = path.join(dir, 'lake-1x');
@@ -111,6 +112,7 @@ function measureInChild(lakeDir: string, log: (line: string) => void): Promise<L
 export async function measureLake(lakeDir: string): Promise<LakeMeasurement> {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
+  tf.env().set('PROD', true); // no "install tfjs-node" banner: the cpu backend only carries tensors here
   await tf.setBackend('cpu');
   const { openReplay } = await import('./replay-reader.js');
   const { createAffineArena } = await import('./affine-arena.js');

@@ -61,6 +61,7 @@ export async function runReplay(args: ReplayArgs, out: (line: string) => void, e
   // tfjs is loaded only when this command runs, not at every CLI start.
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
+  tf.env().set('PROD', true); // no "install tfjs-node" banner: the cpu backend only carries tensors here
   await tf.setBackend('cpu');
   const { openReplay } = await import('./replay-reader.js');
   const config: ReplayConfigInput = {
