@@ -10,7 +10,7 @@ RAW ?= $(DEMO_SCANS)
 LAKE ?= $(DATA)/lake/demo
 SEED ?= 1
 
-.PHONY: all build demo scans scans-bench previews ingest replay test typecheck unit bench clean
+.PHONY: all build demo scans scans-bench previews ingest train replay test typecheck unit bench clean
 
 all: build
 
@@ -40,8 +40,17 @@ previews: build
 ingest: build
 	$(CLI) ingest --input $(RAW) --lake $(LAKE) --seed $(SEED)
 
+# Pre-train on a lake: make train LAKE=path/to/lake RUN=path/to/run [TRAIN_CONFIG=file.json] [TRAIN_FLAGS='--epochs 5']
+# Without TRAIN_CONFIG the method's settings apply (80 epochs, lr 1e-3 / 10 every 20 epochs).
+RUN ?= $(DATA)/runs/demo
+TRAIN_CONFIG ?=
+TRAIN_FLAGS ?=
+train: build
+	$(CLI) train --lake $(LAKE) --run $(RUN) $(if $(TRAIN_CONFIG),--config $(TRAIN_CONFIG)) --resume $(TRAIN_FLAGS)
+
 demo: scans ingest
-	@echo "demo scans and previews: $(DEMO_SCANS); lake: $(LAKE)"
+	$(MAKE) --no-print-directory train TRAIN_CONFIG=pipelines/train-demo.json
+	@echo "demo scans and previews: $(DEMO_SCANS); lake: $(LAKE); run (curves.png, weights.ssw): $(RUN)"
 
 scans-bench: build
 	$(CLI) synth --out $(BENCH_SCANS) --scans 20 --minutes 10 --seed $(SEED)
@@ -60,10 +69,11 @@ $(LONG_SCAN)/.complete: dist/.built
 	@touch $@
 
 # Benchmarks print their figures; docs/BENCHMARKS.md records them with the machine and date.
-bench: build scans $(LONG_SCAN)/.complete
+bench: build scans ingest $(LONG_SCAN)/.complete
 	$(NODE) dist/bench/vad-accuracy.js $(DEMO_SCANS) 0.5
 	$(NODE) dist/bench/ingest-bench.js $(DEMO_SCANS) $(LONG_SCAN) 2
 	$(NODE) dist/src/replay/replay-bench.js $(DATA)/bench-replay 2 10 1000
+	$(NODE) dist/bench/train-bench.js $(LAKE) --preset tiny --backend wasm --workers 2 --steps 12
 
 clean:
 	rm -rf dist

@@ -5,6 +5,8 @@ import * as lake from './commands/lake.js';
 import * as preview from './commands/preview.js';
 import * as replay from '../replay/replay-command.js';
 import * as synth from './commands/synth.js';
+import * as train from './commands/train.js';
+import * as downstream from '../evaluate/downstream/downstream-command.js';
 
 /** The `sonospeech` command line: one subcommand per stage. Exit 2 on usage errors, 1 on failures. */
 export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
@@ -16,6 +18,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .command(ingest)
     .command(lake)
     .command(replay)
+    .command(train)
+    .command(downstream)
     .demandCommand(1, 'Name a command: sonospeech <command> --help')
     .strict()
     .help()

@@ -131,7 +131,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
     if (previous.configSha256 !== record.configSha256) throw new Error(`${runDir.configPath}: the run was made with another configuration; resume it with the same config (only --epochs may change)`);
     if (previous.lake.manifestSha256 !== record.lake.manifestSha256) throw new Error(`${runDir.configPath}: the run was made on another lake (manifest ${previous.lake.manifestSha256.slice(0, 12)}, now ${record.lake.manifestSha256.slice(0, 12)})`);
     checkpoint = await readCheckpoint(runDir.latestCheckpoint);
-  } else if (runDir.exists('config.json')) {
+  } else if (runDir.exists('config.json') && !options.resume) {
     throw new Error(`${options.run} already holds a run: pass --resume to continue it, or choose another --run`);
   }
   await runDir.create();
