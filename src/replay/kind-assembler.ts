@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { RecordBatch } from 'apache-arrow';
 import { frameBytes, ORDER_FRAMES, spectrogramBytes, type ShardKind, type ShardLayout } from '../../schemas/columns.js';
 import { binaryCell } from '../shards/arrow-shard-reader.js';
+import { hashString } from '../util/rng.js';
 import { createAffineArena, type AffineArena } from './affine-arena.js';
 import { kindShuffle, sampleId, type EpochPlan, type KindPlan, type ShuffleOrder } from './sample-order.js';
 import type { ShardFile } from './shard-file.js';
@@ -62,12 +63,19 @@ export interface PreparedBatch {
   speechNeg?: Float32Array;
   affinity?: Float32Array;
   labels?: Int32Array;
+  /** Pairs: an int32 id of each row's clip (hash of scan id and clip index); padding rows get distinct negative ids. */
+  clipKeys?: Int32Array;
   mask: Float32Array;
   /** `<shard path>#<row>` of each sample row. */
   samples: string[];
   /** sha256 of the batch content (kind + every array), when asked for. */
   digest?: string;
   region?: OutputRegion;
+}
+
+/** A non-negative int32 id of (scan, clip); distinct clips collide with probability ~2^-31 per pair. */
+export function clipKey(scanId: string, clip: number): number {
+  return hashString(`${scanId}#${clip}`) & 0x7fffffff;
 }
 
 interface Field {
@@ -107,6 +115,7 @@ export class KindAssembler {
   private scratch: OutputRegion | undefined;
   private rowBytes = 0;
   private slotScalar: Float32Array | Int32Array = new Float32Array(0);
+  private slotClip = new Int32Array(0);
   private readonly checkedFiles = new WeakSet<ShardFile>();
   private emitted = 0;
 
@@ -140,6 +149,7 @@ export class KindAssembler {
     const out = (region ?? this.scratch!).offset;
     const mask = new Float32Array(batchSize);
     const scalars = this.kind === 'pairs' ? new Float32Array(batchSize) : new Int32Array(batchSize);
+    const clipKeys = this.kind === 'pairs' ? Int32Array.from({ length: batchSize }, (_, b) => -1 - b) : undefined;
     const samples: string[] = [];
     for (let b = 0; b < size; b++) {
       if (!this.order.step()) throw new Error(`replay: ${this.kind} sample order ran dry at batch ${position}`);
@@ -147,6 +157,7 @@ export class KindAssembler {
       const base = slot * this.rowBytes;
       for (const f of this.fields) arena.convert(base + f.slotOffset, out + f.out + b * f.length * 4, f.length, f.scale, f.offset);
       scalars[b] = this.slotScalar[slot]!;
+      if (clipKeys) clipKeys[b] = this.slotClip[slot]!;
       mask[b] = 1;
       samples.push(sampleId(this.kp.shards[this.order.emittedPos]!, this.order.emittedRow));
       if (this.order.loadPos >= 0) await this.load(this.order.loadPos, this.order.loadRow, slot);
@@ -162,7 +173,7 @@ export class KindAssembler {
       kind: this.kind, position, size, batchSize, layout: this.layout!, ...(region ? { region } : {}),
       frames: outputs[0]!, mask, samples,
       ...(this.kind === 'pairs'
-        ? { speechPos: outputs[1]!, speechNeg: outputs[2]!, affinity: scalars as Float32Array }
+        ? { speechPos: outputs[1]!, speechNeg: outputs[2]!, affinity: scalars as Float32Array, clipKeys: clipKeys! }
         : { labels: scalars as Int32Array }),
     };
     if (this.options.digest) batch.digest = batchDigest(batch);
@@ -232,6 +243,7 @@ export class KindAssembler {
     }
     const column = this.kind === 'pairs' ? 'affinity' : 'label';
     this.slotScalar[slot] = Number(batch.getChild(column)!.get(index));
+    if (this.kind === 'pairs') this.slotClip[slot] = clipKey(String(batch.getChild('scan_id')!.get(index)), Number(batch.getChild('clip')!.get(index)));
   }
 
   /** The first file fixes the layout and allocates the arena; later files must match it. */
@@ -271,6 +283,7 @@ export class KindAssembler {
     this.scratch = new OutputRegion(offsets[0]!);
     this.arena = createAffineArena(first + offsets.length * regionBytes, this.options.simd === undefined ? {} : { simd: this.options.simd });
     this.slotScalar = this.kind === 'pairs' ? new Float32Array(slots) : new Int32Array(slots);
+    this.slotClip = new Int32Array(this.kind === 'pairs' ? slots : 0);
   }
 }
 

@@ -57,6 +57,8 @@ interface BatchBase {
 export interface PairBatch extends BatchBase {
   kind: 'pairs';
   tensors: PairTensors;
+  /** [B] int32 id of each row's clip (scan id + clip index); padding rows get distinct negative ids. */
+  clipKeys: Int32Array;
 }
 
 export interface OrderBatch extends BatchBase {
@@ -80,7 +82,7 @@ export function toReplayBatch(batch: PreparedBatch, state: ReplayState): ReplayB
       mask,
     };
     holdRegion(batch, [tensors.frames, tensors.speechPos, tensors.speechNeg]);
-    return { ...base, kind: 'pairs', tensors, dispose: () => tf.dispose(tensors as unknown as tf.TensorContainer) };
+    return { ...base, kind: 'pairs', tensors, clipKeys: batch.clipKeys!, dispose: () => tf.dispose(tensors as unknown as tf.TensorContainer) };
   }
   const tensors: OrderTensors = {
     frames: tf.tensor5d(batch.frames, [n, ORDER_FRAMES, h, w, 1], 'float32'),

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Subject } from 'rxjs';
 import { frameView, readBatches, sampleSeed, speechView } from '../shards/arrow-shard-reader.js';
+import { clipKey } from './kind-assembler.js';
 import type { ReplayBatch } from './replay-batch.js';
 import type { ReplayConfigInput } from './replay-config.js';
 import { openReplay, type ReplayReader } from './replay-reader.js';
@@ -101,7 +102,7 @@ describe('replay order', () => {
 describe('replay batches', () => {
   it('hold the shard rows: frames / 255, dequantised spectrograms, affinity, order labels, padding masked', async () => {
     const reader = await openReplay(lake, { ...BASE, lastBatch: 'pad', shuffleBuffer: 40 });
-    const rows = new Map<string, { frame: Uint8Array; pos: Uint8Array; neg: Uint8Array; affinity: number; label: number; frames: Uint8Array }>();
+    const rows = new Map<string, { frame: Uint8Array; pos: Uint8Array; neg: Uint8Array; affinity: number; label: number; frames: Uint8Array; clipKey: number }>();
     for (const [kind, shards] of [['pairs', PAIR_SHARDS], ['orders', ORDER_SHARDS]] as const) {
       for (let i = 0; i < shards.length; i++) {
         const rel = `${kind}/${kind}-${String(i).padStart(3, '0')}-00000.arrow`;
@@ -110,8 +111,8 @@ describe('replay batches', () => {
           for (let k = 0; k < batch.numRows; k++, r++) {
             expect(typeof sampleSeed(batch, k)).toBe('bigint');
             rows.set(`${rel}#${r}`, kind === 'pairs'
-              ? { frame: frameView(batch, k).slice(), pos: speechView(batch, k, 'pos').slice(), neg: speechView(batch, k, 'neg').slice(), affinity: batch.getChild('affinity')!.get(k) as number, label: -1, frames: new Uint8Array(0) }
-              : { frame: new Uint8Array(0), pos: new Uint8Array(0), neg: new Uint8Array(0), affinity: -1, label: batch.getChild('label')!.get(k) as number, frames: (batch.getChild('frames')!.get(k) as Uint8Array).slice() });
+              ? { frame: frameView(batch, k).slice(), pos: speechView(batch, k, 'pos').slice(), neg: speechView(batch, k, 'neg').slice(), affinity: batch.getChild('affinity')!.get(k) as number, label: -1, frames: new Uint8Array(0), clipKey: clipKey(String(batch.getChild('scan_id')!.get(k)), Number(batch.getChild('clip')!.get(k))) }
+              : { frame: new Uint8Array(0), pos: new Uint8Array(0), neg: new Uint8Array(0), affinity: -1, label: batch.getChild('label')!.get(k) as number, frames: (batch.getChild('frames')!.get(k) as Uint8Array).slice(), clipKey: -1 });
           }
         }
       }
@@ -141,9 +142,13 @@ describe('replay batches', () => {
             expect(neg[b * 1024 + i]).toBe(row.neg[i]! * 0.5 - 100);
           }
           expect(affinity[b]).toBe(row.affinity);
+          expect(batch.clipKeys[b]).toBe(row.clipKey);
           checkedPairs++;
         });
         for (let b = batch.size; b < 8; b++, padded++) expect(frames[b * 1024 + 5]).toBe(0);
+        // Padding rows never share a clip id with anything.
+        expect(new Set(batch.clipKeys.slice(batch.size)).size).toBe(8 - batch.size);
+        for (const key of batch.clipKeys.slice(batch.size)) expect(key).toBeLessThan(0);
       } else {
         expect(batch.tensors.frames.shape).toEqual([8, 4, 32, 32, 1]);
         expect(batch.tensors.labels.dtype).toBe('int32');

@@ -56,6 +56,7 @@ export async function writeLearnableLake(options: LearnableLakeOptions): Promise
   const pairs = new ArrowShardWriter({ dir: path.join(options.dir, 'pairs'), kind: 'pairs', layout, baseName: 'learnable', batchRows: 16, shardRows, durable: false });
   const columns = syntheticPairColumns(rng.fork('pair metadata'), options.pairRows, layout);
   for (let i = 0; i < options.pairRows; i++) {
+    (columns.clip as Int32Array)[i] = i; // every row its own clip: rows of one clip are not contrastive negatives of each other
     const k = rng.int(0, bank.length - 1);
     let other = rng.int(0, bank.length - 2);
     if (other >= k) other += 1;

@@ -35,6 +35,7 @@ export function partInputs(part: StepPart, model: TwoStreamConfig): ObjectiveInp
         frames: resizeAndDispose(tf.tensor4d(part.frames, [n, h, w, 1]), model.video.size),
         speechPos: resizeAndDispose(tf.tensor4d(part.speechPos, [n, bins, cols, 1]), model.speech.size),
         speechNeg: resizeAndDispose(tf.tensor4d(part.speechNeg, [n, bins, cols, 1]), model.speech.size),
+        clipKeys: tf.tensor1d(part.clipKeys, 'int32'),
         mask,
       },
     };

@@ -15,6 +15,7 @@ export function stepPartOf(batch: ReplayBatch): StepPart {
       speechPos: (speechPos.dataSync() as Float32Array).slice(),
       speechNeg: (speechNeg.dataSync() as Float32Array).slice(),
       speechSize: [bins, cols],
+      clipKeys: batch.clipKeys.slice(),
       mask: (mask.dataSync() as Float32Array).slice(),
     };
   }

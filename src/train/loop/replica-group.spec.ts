@@ -22,7 +22,7 @@ function pairPart(rng: Rng, rows: number): PairPart {
   const frames = Float32Array.from({ length: rows * plane }, () => rng.uniform(0, 1));
   const speechPos = Float32Array.from({ length: rows * plane }, () => rng.uniform(-80, -20));
   const speechNeg = Float32Array.from({ length: rows * plane }, () => rng.uniform(-80, -20));
-  return { kind: 'pairs', rows, frames, frameSize: [SIZE, SIZE], speechPos, speechNeg, speechSize: [SIZE, SIZE], mask: new Float32Array(rows).fill(1) };
+  return { kind: 'pairs', rows, frames, frameSize: [SIZE, SIZE], speechPos, speechNeg, speechSize: [SIZE, SIZE], clipKeys: Int32Array.from({ length: rows }, (_, i) => i >> 1), mask: new Float32Array(rows).fill(1) };
 }
 
 function orderPart(rng: Rng, rows: number): OrderPart {

@@ -15,6 +15,8 @@ export interface PairPart {
   speechPos: Float32Array;
   speechNeg: Float32Array;
   speechSize: [number, number];
+  /** [rows] clip id: rows of one clip are not each other's contrastive negatives. */
+  clipKeys: Int32Array;
   /** [rows] 1 sample, 0 padding. */
   mask: Float32Array;
 }
@@ -76,6 +78,7 @@ export function slicePart(batch: StepPart, a: number, b: number): StepPart {
       speechPos: rowsOf(batch.speechPos, bins * cols, a, b),
       speechNeg: rowsOf(batch.speechNeg, bins * cols, a, b),
       speechSize: [bins, cols],
+      clipKeys: rowsOf(batch.clipKeys, 1, a, b),
       mask: rowsOf(batch.mask, 1, a, b),
     };
   }
@@ -91,6 +94,6 @@ export function slicePart(batch: StepPart, a: number, b: number): StepPart {
 
 /** The buffers a part owns (to transfer it to a worker thread without a copy). */
 export function partBuffers(part: StepPart): ArrayBuffer[] {
-  const arrays = part.kind === 'pairs' ? [part.frames, part.speechPos, part.speechNeg, part.mask] : [part.frames, part.labels, part.mask];
+  const arrays = part.kind === 'pairs' ? [part.frames, part.speechPos, part.speechNeg, part.clipKeys, part.mask] : [part.frames, part.labels, part.mask];
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }

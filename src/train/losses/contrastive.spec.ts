@@ -113,3 +113,19 @@ describe('contrastiveLoss (InfoNCE over the batch + hard negatives)', () => {
     tf.dispose([a, b]);
   });
 });
+
+describe('contrastiveLoss with groups (rows of one clip)', () => {
+  it('leaves another row of the anchor\'s group out of its denominator, by hand', async () => {
+    const tau = 0.5;
+    // Both rows in one group: each anchor keeps only its own positive and its own hard negative.
+    let expected = 0;
+    for (let i = 0; i < 2; i++) {
+      const scaled = [dot(row(i), S[i] as number[]), dot(row(i), N[i] as number[])].map((l) => l / tau);
+      expected += log(exp(scaled[0] as number) + exp(scaled[1] as number)) - (scaled[0] as number);
+    }
+    const same = contrastiveLoss(tf.tensor2d(V), tf.tensor2d(S), tf.tensor2d(N), { temperature: tau, groups: tf.tensor1d([7, 7], 'int32') });
+    expect((await same.data())[0]).toBeCloseTo(expected / 2, 5);
+    const distinct = contrastiveLoss(tf.tensor2d(V), tf.tensor2d(S), tf.tensor2d(N), { temperature: tau, groups: tf.tensor1d([7, 8], 'int32') });
+    expect((await distinct.data())[0]).toBeCloseTo(handLoss(tau, false), 5);
+  });
+});

@@ -14,7 +14,10 @@
  * It keeps Eq. 2's intent: pull y_v to its own speech, push away its hard negative and the
  * batch's other speech. Normalised embeddings bound every logit by 1/tau and logsumexp
  * subtracts the row maximum, so the loss and its gradient stay finite for any inputs.
- * Padding rows (mask 0) are neither anchors nor candidates.
+ * Padding rows (mask 0) are neither anchors nor candidates. With `groups` (one id per row, e.g.
+ * the row's clip), another row of the anchor's own group is not used as a negative: two rows
+ * of the same clip carry speech from the same interval T (K groups per clip), so treating one
+ * as the other's negative would push apart what belongs together.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { maskedMean } from './cross-entropy.js';
@@ -27,6 +30,8 @@ export interface ContrastiveOptions {
   hardNegatives?: HardNegatives;
   /** [B] 1 sample, 0 padding. */
   mask?: tf.Tensor1D;
+  /** [B] int32 group id per row: rows of the anchor's group (other than itself) are not negatives. */
+  groups?: tf.Tensor1D;
 }
 
 /** Added to the logits of padding candidates: exp() of it is exactly 0 yet it stays finite. */
@@ -51,7 +56,12 @@ export function contrastiveLoss(yVideo: tf.Tensor2D, ySpeechPos: tf.Tensor2D, yS
     const n = l2Normalize(ySpeechNeg);
     const columnPenalty = mask === undefined ? null : tf.reshape(tf.mul(tf.sub(1, mask), EXCLUDED), [1, b]);
     const withPenalty = (logits: tf.Tensor2D): tf.Tensor2D => (columnPenalty === null ? logits : tf.add(logits, columnPenalty));
-    const positives = withPenalty(tf.div(tf.matMul(v, s, false, true), temperature)); // [B, B]
+    let positives = withPenalty(tf.div(tf.matMul(v, s, false, true), temperature)); // [B, B]
+    if (options.groups !== undefined) {
+      const g = options.groups;
+      const sameGroup = tf.logicalAnd(tf.equal(tf.reshape(g, [b, 1]), tf.reshape(g, [1, b])), tf.logicalNot(tf.cast(tf.eye(b), 'bool')));
+      positives = tf.add(positives, tf.where(sameGroup, tf.fill([b, b], EXCLUDED), tf.zeros([b, b])));
+    }
     const negatives =
       hardNegatives === 'all'
         ? withPenalty(tf.div(tf.matMul(v, n, false, true), temperature)) // [B, B]

@@ -20,6 +20,8 @@ export interface PairInputs {
   speechPos: tf.Tensor4D;
   speechNeg: tf.Tensor4D;
   mask?: tf.Tensor1D;
+  /** [B] int32 clip id per row: rows of one clip are not each other's contrastive negatives. */
+  clipKeys?: tf.Tensor1D;
 }
 
 export interface OrderInputs {
@@ -70,6 +72,7 @@ export function objective(model: TwoStreamModel, inputs: ObjectiveInputs, config
           temperature: config.temperature,
           hardNegatives: config.hardNegatives,
           ...(pairs.mask === undefined ? {} : { mask: pairs.mask }),
+          ...(pairs.clipKeys === undefined ? {} : { groups: pairs.clipKeys }),
         });
         weighted.push(tf.mul(terms.cont, config.beta));
       }
