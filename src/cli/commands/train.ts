@@ -66,6 +66,26 @@ function flagsConfig(argv: TrainArgs): TrainConfigInput {
   return input;
 }
 
+/**
+ * Worker threads pay off on the single-threaded CPU backends; a GPU or libtensorflow (which
+ * uses every core itself) trains best in this thread.
+ */
+async function defaultWorkers(backend: (typeof BACKENDS)[number]): Promise<number> {
+  if (backend === 'wasm' || backend === 'cpu') return availableParallelism();
+  if (backend !== 'auto') return 0;
+  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(name);
+      return 0;
+    } catch {
+      // absent: auto falls through
+    }
+  }
+  const { probeWebGpuAdapter } = await import('../../train/tfjs/backend.js');
+  const adapter = await probeWebGpuAdapter();
+  return adapter !== null && !adapter.software ? 0 : availableParallelism();
+}
+
 export async function handler(argv: TrainArgs): Promise<void> {
   const { resolveTrainConfig } = await import('../../train/loop/train-config.js');
   const { runTraining } = await import('../../train/loop/train-run.js');
@@ -75,7 +95,7 @@ export async function handler(argv: TrainArgs): Promise<void> {
   const fromFile = argv.config ? (JSON.parse(await readFile(argv.config, 'utf8')) as TrainConfigInput) : {};
   const config = resolveTrainConfig(fromFile, flagsConfig(argv));
   const backend = argv.backend as (typeof BACKENDS)[number];
-  const workers = argv.workers ?? (backend === 'wasm' || backend === 'cpu' || backend === 'auto' ? availableParallelism() : 0);
+  const workers = argv.workers ?? (await defaultWorkers(backend));
   let bar: cliProgress.SingleBar | undefined;
   let lossAverage: number | undefined;
   const started = Date.now();
