@@ -37,7 +37,7 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   // energy: the paper's detector with 20 ms frames, a 200 Hz high-pass (mains hum and
   // air-conditioning rumble) and a threshold of at least 6 x Emin; with the paper's exact
   // settings it calls steady air conditioning speech (docs/BENCHMARKS.md).
-  vad: { engine: 'webrtc', energy: { frameSeconds: 0.02, minThresholdRatio: 6, highPassHz: 200 }, webrtc: {}, silero: {} },
+  vad: { engine: 'energy', energy: { frameSeconds: 0.02, minThresholdRatio: 6, highPassHz: 200 }, webrtc: {}, silero: {} },
   sampling: { ...DEFAULT_SAMPLING_CONFIG },
   spectrogram: { ...DEFAULT_SPECTROGRAM_CONFIG },
   spectrogramRange: { ...DEFAULT_U8_RANGE },
