@@ -17,8 +17,7 @@ export function builder(yargs: Argv) {
     .option('lake', { type: 'string', demandOption: true, describe: 'Lake folder: manifest.json and shards are written here' })
     .option('config', { type: 'string', describe: 'JSON file overriding the default ingest configuration' })
     .option('seed', { type: 'number', default: 0, describe: 'Seed of every sampling draw', coerce: nonNegativeInteger('--seed') })
-    .option('concurrency', { type: 'number', default: availableParallelism(), describe: 'Scans processed at once (worker threads)', coerce: positiveInteger('--concurrency') })
-    .option('in-process', { type: 'boolean', default: false, describe: 'Run every scan on the main thread instead of worker threads (debugging; same output)' })
+    .option('concurrency', { type: 'number', default: availableParallelism(), describe: 'Scans processed at once', coerce: positiveInteger('--concurrency') })
     .option('shard', { type: 'string', describe: "Process only part i/n of the scans (0-based, e.g. 0/4); merge with 'sonospeech lake merge'" })
     .option('vad', { type: 'string', choices: VAD_ENGINE_NAMES as string[], describe: 'Voice activity detector (default: from the config, energy)' })
     .option('progress', { type: 'boolean', default: true, describe: 'Show progress bars' });
@@ -30,7 +29,6 @@ export async function handler(argv: {
   config?: string;
   seed: number;
   concurrency: number;
-  inProcess: boolean;
   shard?: string;
   vad?: string;
   progress: boolean;
@@ -47,7 +45,6 @@ export async function handler(argv: {
     config,
     seed: argv.seed,
     concurrency: argv.concurrency,
-    inProcess: argv.inProcess,
     ...(part ? { part } : {}),
     progress: {
       onPlan: (scans, skipped) => {
