@@ -1,8 +1,16 @@
-/** A replay batch (tfjs tensors) -> the plain arrays of a step (copied: the batch can be disposed at once). */
+/**
+ * A replay batch (tfjs tensors) -> the plain arrays of a step, copied so that the batch can
+ * be disposed at once. Read asynchronously: a GPU backend has no synchronous read-back.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ReplayBatch } from '../../replay/replay-batch.js';
 import type { StepPart } from './step-part.js';
 
-export function stepPartOf(batch: ReplayBatch): StepPart {
+async function floats(t: tf.Tensor): Promise<Float32Array> {
+  return ((await t.data()) as Float32Array).slice();
+}
+
+export async function stepPartOf(batch: ReplayBatch): Promise<StepPart> {
   if (batch.kind === 'pairs') {
     const { frames, speechPos, speechNeg, mask } = batch.tensors;
     const [n, h, w] = frames.shape;
@@ -10,13 +18,13 @@ export function stepPartOf(batch: ReplayBatch): StepPart {
     return {
       kind: 'pairs',
       rows: n,
-      frames: (frames.dataSync() as Float32Array).slice(),
+      frames: await floats(frames),
       frameSize: [h, w],
-      speechPos: (speechPos.dataSync() as Float32Array).slice(),
-      speechNeg: (speechNeg.dataSync() as Float32Array).slice(),
+      speechPos: await floats(speechPos),
+      speechNeg: await floats(speechNeg),
       speechSize: [bins, cols],
       clipKeys: batch.clipKeys.slice(),
-      mask: (mask.dataSync() as Float32Array).slice(),
+      mask: await floats(mask),
     };
   }
   const { frames, labels, mask } = batch.tensors;
@@ -24,9 +32,9 @@ export function stepPartOf(batch: ReplayBatch): StepPart {
   return {
     kind: 'orders',
     rows: n,
-    frames: (frames.dataSync() as Float32Array).slice(),
+    frames: await floats(frames),
     frameSize: [h, w],
-    labels: Int32Array.from(labels.dataSync() as Int32Array),
-    mask: (mask.dataSync() as Float32Array).slice(),
+    labels: Int32Array.from((await labels.data()) as Int32Array),
+    mask: await floats(mask),
   };
 }

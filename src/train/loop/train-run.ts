@@ -204,7 +204,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
           const batch: ReplayBatch = next.value;
           let part;
           try {
-            part = stepPartOf(batch);
+            part = await stepPartOf(batch);
           } finally {
             batch.dispose();
           }
