@@ -10,7 +10,7 @@ RAW ?= $(DEMO_SCANS)
 LAKE ?= $(DATA)/lake/demo
 SEED ?= 1
 
-.PHONY: all build demo scans scans-bench previews ingest train replay test typecheck unit bench clean
+.PHONY: all build demo scans scans-bench previews ingest train evaluate replay test typecheck unit bench clean
 
 all: build
 
@@ -50,10 +50,18 @@ train: build
 
 demo: scans ingest
 	$(MAKE) --no-print-directory train TRAIN_CONFIG=pipelines/train-demo.json
-	@echo "demo scans and previews: $(DEMO_SCANS); lake: $(LAKE); run (curves.png, weights.ssw): $(RUN)"
+	$(CLI) evaluate --profile quick --scans $(DEMO_SCANS) --lake $(LAKE) --out $(DATA)/eval/demo --seed $(SEED)
+	@echo "demo scans and previews: $(DEMO_SCANS); lake: $(LAKE); run (curves.png, weights.ssw): $(RUN); report: $(DATA)/eval/demo/report.html"
+
+# The full evaluation protocol (Tables 1-3 and the report) on the 20 x 10 min bench scans.
+# Pre-training runs, fold results and lakes are reused when present, so it resumes where it stopped.
+evaluate: build
+	@test -f $(BENCH_SCANS)/.complete || $(MAKE) --no-print-directory scans-bench
+	$(CLI) evaluate --profile full --scans $(BENCH_SCANS) --lake $(DATA)/lake/bench --out $(DATA)/eval/bench --seed $(SEED)
 
 scans-bench: build
 	$(CLI) synth --out $(BENCH_SCANS) --scans 20 --minutes 10 --seed $(SEED)
+	@touch $(BENCH_SCANS)/.complete
 
 typecheck: node_modules/.installed
 	npx --no-install tsc -p tsconfig.json --noEmit

@@ -49,19 +49,7 @@ export async function ingestScan(
   vad: VadEngine,
   onFrames: (frames: number, totalFrames: number) => void = () => undefined,
 ): Promise<ScanOutcome> {
-  const scan: ManifestScan = {
-    id: input.id,
-    status: 'ok',
-    error: null,
-    duration: 0,
-    clips: 0,
-    highAffinity: 0,
-    lowAffinity: 0,
-    pairs: 0,
-    orderSamples: 0,
-    droppedTailFrames: 0,
-    crop: null,
-  };
+  const scan = newScanRecord(input.id);
   const layout: Partial<ShardLayout> = {
     frameWidth: config.frameWidth,
     frameHeight: config.frameHeight,
@@ -137,6 +125,11 @@ export async function ingestScan(
   } finally {
     session?.close();
   }
+}
+
+/** A scan's manifest record before any work: status 'ok', every count 0, no crop. */
+export function newScanRecord(id: string): ManifestScan {
+  return { id, status: 'ok', error: null, duration: 0, clips: 0, highAffinity: 0, lowAffinity: 0, pairs: 0, orderSamples: 0, droppedTailFrames: 0, crop: null };
 }
 
 async function* countFrames(events: AsyncIterable<MediaEvent>, onFrames: (frames: number) => void): AsyncGenerator<MediaEvent> {

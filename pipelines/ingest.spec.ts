@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { unloadSileroModels } from '../src/affinity/silero-vad.js';
 import { mergeLakeManifests } from '../src/lake/manifest-io.js';
 import { readBatches } from '../src/shards/arrow-shard-reader.js';
@@ -17,7 +19,15 @@ let raw: string;
 let work: string;
 const config = resolveIngestConfig({ frameWidth: 64, frameHeight: 64, shards: { shardRows: 40, batchRows: 10 } });
 
+// Worker threads run compiled JavaScript: `make test` builds dist/ before Jest runs.
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const workerFile = join(repoRoot, 'dist', 'pipelines', 'ingest-scan-worker.js');
+const workerEntry = pathToFileURL(workerFile);
+
 beforeAll(async () => {
+  if (!existsSync(workerFile)) {
+    throw new Error(`${workerFile} is missing: build first ('npm run build' or 'make test'), the ingest worker threads run dist/`);
+  }
   work = await mkdtemp(join(tmpdir(), 'ingest-'));
   raw = join(work, 'raw');
   const speaker = await loadSpeaker();
@@ -31,7 +41,7 @@ afterAll(async () => {
   await unloadSileroModels();
 });
 
-const options = (lake: string, extra: Partial<IngestOptions> = {}): IngestOptions => ({ input: raw, lake, config, seed: 3, concurrency: 2, ...extra });
+const options = (lake: string, extra: Partial<IngestOptions> = {}): IngestOptions => ({ input: raw, lake, config, seed: 3, concurrency: 2, workerEntry, ...extra });
 
 async function lakeFiles(lake: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -106,9 +116,10 @@ describe('ingest', () => {
     for (const [k, v] of before) expect(after.get(k)?.equals(v)).toBe(true);
   });
 
-  it('is deterministic: another lake from the same inputs and seed has the same bytes; another seed differs', async () => {
+  it('is deterministic: the same inputs and seed on one thread (--in-process) give the same bytes; another seed differs', async () => {
     const twin = join(work, 'twin');
-    await runIngest(options(twin, { concurrency: 1 }));
+    const single = await runIngest(options(twin, { concurrency: 1, inProcess: true }));
+    expect(single.processed).toHaveLength(4);
     const a = await lakeFiles(lake);
     const b = await lakeFiles(twin);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
@@ -116,6 +127,62 @@ describe('ingest', () => {
     const other = await runIngest(options(join(work, 'other'), { seed: 4 }));
     const shaA = manifest.shards.map((s) => s.sha256).join();
     expect(other.manifest.shards.map((s) => s.sha256).join()).not.toBe(shaA);
+  });
+
+  it('turns a worker that dies into a failed scan naming the file, and goes on with the others', async () => {
+    // The real worker behind a wrapper that kills the thread: on receiving scan-001 (an
+    // exception), and once scan-002's shards are all on disk but not yet reported (exit).
+    const dying = join(work, 'dying-worker.mjs');
+    await writeFile(
+      dying,
+      [
+        `import { parentPort } from 'node:worker_threads';`,
+        `const post = parentPort.postMessage.bind(parentPort);`,
+        `parentPort.postMessage = (m) => (m.type === 'done' && m.id.startsWith('scan-002') ? process.exit(7) : post(m));`,
+        `parentPort.on('message', (m) => {`,
+        `  if (m.type === 'scan' && m.input.id.startsWith('scan-001')) throw new Error('injected crash\\nsecond line');`,
+        `});`,
+        `await import(${JSON.stringify(workerEntry.href)});`,
+      ].join('\n'),
+    );
+    const crashed = join(work, 'crashed');
+    const result = await runIngest(options(crashed, { concurrency: 2, workerEntry: pathToFileURL(dying) }));
+    const scanOf = (prefix: string) => result.manifest.scans.find((s) => s.id.startsWith(`${prefix}-`));
+    expect(scanOf('scan-000')?.status).toBe('ok');
+    for (const [id, why] of [['scan-001', /injected crash second line/], ['scan-002', /exited with code 7/]] as const) {
+      const scan = scanOf(id);
+      expect(scan?.status).toBe('failed');
+      expect(scan?.error).toContain(join(raw, `${id}.mp4`));
+      expect(scan?.error).toMatch(why);
+      expect(scan?.error).not.toMatch(/\n/);
+    }
+    expect(scanOf('notes')?.error).toMatch(/notes\.txt/);
+    const files = await lakeFiles(crashed);
+    const reference = await lakeFiles(lake);
+    const shardFiles = [...files.keys()].filter((k) => k !== '/manifest.json').sort();
+    expect(shardFiles).toEqual([...reference.keys()].filter((k) => k.includes('/scan-000-')).sort());
+    for (const k of shardFiles) expect(files.get(k)?.equals(reference.get(k) as Buffer)).toBe(true);
+  });
+
+  it('runs the native webrtc VAD in worker threads that come and go, with the in-process result', async () => {
+    // webrtcvad's addon keeps one static for all threads; each worker loads a private copy of it
+    // (webrtc-vad.ts). Loading it again after workers have exited (here on the main thread)
+    // must give the same decisions and not bring the process down.
+    const webrtc = resolveIngestConfig({ frameWidth: 64, frameHeight: 64, shards: { shardRows: 40, batchRows: 10 }, vad: { engine: 'webrtc' } });
+    const dir = (name: string): string => join(work, name);
+    await runIngest(options(dir('webrtc-a'), { config: webrtc }));
+    await runIngest(options(dir('webrtc-b'), { config: webrtc, inProcess: true }));
+    const a = await lakeFiles(dir('webrtc-a'));
+    const b = await lakeFiles(dir('webrtc-b'));
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [k, v] of a) expect(b.get(k)?.equals(v)).toBe(true);
+  });
+
+  it('says how to get the worker when its compiled file is missing or the source is TypeScript', async () => {
+    const missing = pathToFileURL(join(work, 'no-such-worker.js'));
+    await expect(runIngest(options(join(work, 'missing'), { workerEntry: missing }))).rejects.toThrow(/no-such-worker\.js not found.*npm run build/);
+    const { workerEntry: _omitted, ...fromSource } = options(join(work, 'from-source'));
+    await expect(runIngest(fromSource)).rejects.toThrow(/TypeScript source/);
   });
 
   it('fans out with --shard i/n and merges back to the same manifest', async () => {

@@ -11,16 +11,22 @@ import { SCHEMA_VERSION } from '../schemas/columns.js';
 import { MANIFEST_FILE_NAME, MANIFEST_SCHEMA_ID, type JsonObject, type LakeManifest, type ManifestScan } from '../schemas/manifest.js';
 import { TOOL_VERSION } from '../src/version.js';
 import type { IngestConfig } from './ingest-config.js';
-import { ingestScan, shardDir } from './ingest-scan.js';
+import { ingestScan, shardDir, type ScanOutcome } from './ingest-scan.js';
+import { assertWorkerEntry, defaultWorkerEntry, ScanThread } from './ingest-worker-pool.js';
 
 export interface IngestOptions {
   input: string;
   lake: string;
   config: IngestConfig;
   seed: number;
+  /** Scans processed at once: worker threads, or concurrent scans on this thread with `inProcess`. */
   concurrency: number;
   part?: { index: number; count: number };
   progress?: IngestProgress;
+  /** Run every scan on this thread (debugging); the lake is byte-identical either way. */
+  inProcess?: boolean;
+  /** Compiled worker entry (default: ingest-scan-worker.js beside this module, i.e. in dist/). */
+  workerEntry?: URL;
 }
 
 export interface IngestProgress {
@@ -41,10 +47,14 @@ export interface IngestResult {
  * Idempotent: a scan already in the manifest with the same input hash and its shards on
  * disk is skipped; anything else is (re)done. Each scan's shards are complete files before
  * the manifest, written last and atomically after every scan, mentions them.
+ * Each scan runs in a worker thread (up to `concurrency` threads); this thread keeps the
+ * manifest and the progress reports.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   const { lake, part } = options;
   const config: IngestConfig = { ...options.config, sampling: { ...options.config.sampling, seed: options.seed } };
+  const workerEntry = options.inProcess ? undefined : (options.workerEntry ?? defaultWorkerEntry());
+  if (workerEntry) assertWorkerEntry(workerEntry);
   await mkdir(lake, { recursive: true });
   await removeStaleTempFiles(lake);
   const manifestPath = join(lake, part ? partManifestName(part) : MANIFEST_FILE_NAME);
@@ -83,7 +93,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   );
   options.progress?.onPlan?.(planned, skipped);
 
-  const vad = await createVad(config.vad.engine, config.vad[config.vad.engine] as never);
+  // In-process scans share one engine; worker threads open their own.
+  const vad = workerEntry ? undefined : await createVad(config.vad.engine, config.vad[config.vad.engine] as never);
   const processed: ManifestScan[] = [];
   let manifestWrite = Promise.resolve();
   const record = (scan: ManifestScan, shards: LakeManifest['shards']): Promise<void> => {
@@ -93,17 +104,37 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     return manifestWrite;
   };
   let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < pending.length) {
-      const input = pending[next++] as ScanInput;
-      await removeScanShards(lake, input.id);
-      const outcome = await ingestScan(input, lake, config, vad, (frames, total) => options.progress?.onFrames?.(input.id, frames, total));
-      processed.push(outcome.scan);
-      await record(outcome.scan, outcome.shards.map((s) => manifestShardEntry(s, lake)));
-      options.progress?.onScanDone?.(outcome.scan);
+  let stopped = false;
+  const slot = async (): Promise<void> => {
+    let thread: ScanThread | undefined;
+    try {
+      while (!stopped && next < pending.length) {
+        const input = pending[next++] as ScanInput;
+        await removeScanShards(lake, input.id);
+        const onFrames = (frames: number, total: number): void => options.progress?.onFrames?.(input.id, frames, total);
+        let outcome: ScanOutcome;
+        if (workerEntry) {
+          if (!thread?.alive) thread = await ScanThread.start(workerEntry, { lake, config });
+          outcome = await thread.run(input, onFrames);
+          // A worker that died mid-scan may have left shards and temp files of it.
+          if (!thread.alive) await removeScanShards(lake, input.id);
+        } else {
+          outcome = await ingestScan(input, lake, config, vad!, onFrames);
+        }
+        processed.push(outcome.scan);
+        await record(outcome.scan, outcome.shards.map((s) => manifestShardEntry(s, lake)));
+        options.progress?.onScanDone?.(outcome.scan);
+      }
+    } catch (error) {
+      stopped = true;
+      throw error;
+    } finally {
+      await thread?.stop();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker));
+  const slots = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, slot));
+  const failure = slots.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
   await manifestWrite;
   await writeManifest(manifestPath, manifest);
   return { manifestPath, manifest: canonicalManifest(manifest), processed, skipped };
@@ -123,13 +154,14 @@ async function finishedScan(previous: LakeManifest, lake: string, input: ScanInp
   return { scan, shards };
 }
 
-/** Shard files of a scan left by an earlier, unfinished run. */
+/** Shard files (and their temp files) of a scan left by an earlier, unfinished run or a dead worker. */
 async function removeScanShards(lake: string, id: string): Promise<void> {
   for (const format of ['arrow', 'parquet'] as const) {
     for (const kind of ['pairs', 'orders'] as const) {
       const dir = shardDir(lake, format, kind);
       const names = await readdir(dir).catch(() => [] as string[]);
-      await Promise.all(names.filter((n) => n.startsWith(`${id}-`)).map((n) => rm(join(dir, n), { force: true })));
+      const ofScan = (n: string): boolean => n.startsWith(`${id}-`) || (isTempFileName(n) && n.startsWith(`.${id}-`));
+      await Promise.all(names.filter(ofScan).map((n) => rm(join(dir, n), { force: true })));
     }
   }
 }

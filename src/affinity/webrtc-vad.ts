@@ -3,7 +3,11 @@
  * and 10/20/30 ms frames (FINDINGS.md), so the scan's 24 kHz audio goes through the
  * streaming resampler to `vadSampleRate` first.
  */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { Resampler, type ResamplerConfig } from '../audio/resample.js';
 import { FrameSplitter } from './frame-splitter.js';
 import { Pcm16Frame } from './pcm16.js';
@@ -40,10 +44,56 @@ let nativeVadClass: NativeVadClass | undefined;
 function loadNativeVad(): NativeVadClass {
   if (nativeVadClass) return nativeVadClass;
   const require = createRequire(import.meta.url);
+  if (!isMainThread) {
+    nativeVadClass = loadPrivateAddonCopy(require);
+    return nativeVadClass;
+  }
   // CommonJS with `exports.default` (FINDINGS.md): unwrap it.
   const mod = require('webrtcvad') as NativeVadClass | { default: NativeVadClass };
   nativeVadClass = typeof mod === 'function' ? mod : mod.default;
   return nativeVadClass;
+}
+
+interface AddonExports {
+  VAD: new (sampleRate: number, level: number) => { process(audio: Buffer, samples: number): boolean };
+}
+
+/**
+ * The addon keeps its JS class in one process-wide static (`static Napi::FunctionReference
+ * constructor`, webrtcvad/src/vad.h) that every thread loading it overwrites, deleting the
+ * reference of the thread that loaded it last, even after that thread has exited: with
+ * worker threads coming and going (ingest) the process dies (segfault, "free(): invalid
+ * pointer"). A worker thread therefore loads a private copy of the addon file, which has
+ * its own statics (dlopen shares a library only between loads of the same file). The copy
+ * is deleted once loaded. The wrapper below is what webrtcvad's index.js does.
+ */
+function loadPrivateAddonCopy(require: NodeRequire): NativeVadClass {
+  const addon = join(dirname(require.resolve('webrtcvad/package.json')), 'build', 'Release', 'vad.node');
+  const dir = mkdtempSync(join(tmpdir(), 'sonospeech-webrtcvad-'));
+  const module = { exports: {} as AddonExports };
+  try {
+    const copy = join(dir, 'vad.node');
+    copyFileSync(addon, copy);
+    process.dlopen(module, copy);
+  } finally {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Some systems cannot delete a loaded library; it stays in the temp folder.
+    }
+  }
+  const { VAD } = module.exports;
+  return class PrivateWebrtcVad implements NativeVad {
+    private readonly native: InstanceType<AddonExports['VAD']>;
+
+    constructor(sampleRate: number, level: number) {
+      this.native = new VAD(sampleRate, level);
+    }
+
+    process(audio: Buffer): boolean {
+      return this.native.process(audio, audio.length / 2);
+    }
+  };
 }
 
 export class WebrtcVadSession implements VadSession {

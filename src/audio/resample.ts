@@ -191,8 +191,19 @@ export class Resampler {
     for (let n = 0; n < count; n++) {
       const base = index - halfTaps + 1 - this.bufStart;
       const row = phase * taps;
+      // Unrolled by four (every scan's VAD resampling runs here); the additions keep their
+      // order, so the output is bit-identical to the plain loop.
       let acc = 0;
-      for (let k = 0; k < taps; k++) acc += (buf[base + k] as number) * (kernel[row + k] as number);
+      let k = 0;
+      for (; k + 3 < taps; k += 4) {
+        const b = base + k;
+        const r = row + k;
+        acc += (buf[b] as number) * (kernel[r] as number);
+        acc += (buf[b + 1] as number) * (kernel[r + 1] as number);
+        acc += (buf[b + 2] as number) * (kernel[r + 2] as number);
+        acc += (buf[b + 3] as number) * (kernel[r + 3] as number);
+      }
+      for (; k < taps; k++) acc += (buf[base + k] as number) * (kernel[row + k] as number);
       out[n] = acc;
       phase += this.down;
       if (phase >= this.up) {

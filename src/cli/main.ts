@@ -7,6 +7,7 @@ import * as replay from '../replay/replay-command.js';
 import * as synth from './commands/synth.js';
 import * as train from './commands/train.js';
 import * as downstream from '../evaluate/downstream/downstream-command.js';
+import * as evaluate from '../evaluate/evaluate-command.js';
 
 /** The `sonospeech` command line: one subcommand per stage. Exit 2 on usage errors, 1 on failures. */
 export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
@@ -20,6 +21,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     .command(replay)
     .command(train)
     .command(downstream)
+    .command(evaluate)
     .demandCommand(1, 'Name a command: sonospeech <command> --help')
     .strict()
     .help()

@@ -9,6 +9,7 @@ import { Conv } from './conv.js';
 import type { BackboneConfig } from './model-config.js';
 import { Norm } from './norm.js';
 import type { ParamSet } from './param-set.js';
+import { rowAffine } from './row-ops.js';
 import { SqueezeExcite } from './squeeze-excite.js';
 
 export interface BottleneckSpec {
@@ -57,8 +58,22 @@ export class Bottleneck {
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     let y = tf.relu(this.reduceNorm.apply(this.reduce.apply(x), training));
     y = tf.relu(this.groupedNorm.apply(this.grouped.apply(y), training));
-    y = this.se.apply(this.expandNorm.apply(this.expand.apply(y), training));
+    y = this.normAndExcite(this.expand.apply(y), training);
     const shortcut = this.projection === null ? x : this.projection.norm.apply(this.projection.conv.apply(x), training);
     return tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
+  }
+
+  /**
+   * se(expandNorm(x)). With GroupNorm both are one per-(sample, channel) affine: the SE's
+   * pooled input, the mean of the normalised map, is mean(x) * scale + shift, and the gates
+   * multiply scale and shift. Same values as the two steps, one full-size pass fewer each way.
+   */
+  private normAndExcite(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    const [b, h, w, c] = x.shape;
+    const x3 = tf.reshape(x, [b, h * w, c]) as tf.Tensor3D;
+    const norm = this.expandNorm.groupCoefficients(x3);
+    if (norm === null) return this.se.apply(this.expandNorm.apply(x, training));
+    const gates = this.se.gates(tf.add(tf.mul(norm.mean, norm.scale), norm.shift) as tf.Tensor2D);
+    return tf.reshape(rowAffine(x3, tf.mul(norm.scale, gates) as tf.Tensor2D, tf.mul(norm.shift, gates) as tf.Tensor2D), [b, h, w, c]);
   }
 }

@@ -41,6 +41,24 @@ export interface StepTiming {
   /** Median milliseconds of objectiveGradients + reading the loss, per batch kind. */
   pairsMs: number;
   ordersMs: number;
+  /** The same steps' median process CPU time (user + system): steadier than wall time on a shared machine. */
+  pairsCpuMs: number;
+  ordersCpuMs: number;
+}
+
+interface Medians {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 function uniformTensor(rng: Rng, shape: number[], lo: number, hi: number): tf.Tensor {
@@ -50,19 +68,24 @@ function uniformTensor(rng: Rng, shape: number[], lo: number, hi: number): tf.Te
   return tf.tensor(values, shape);
 }
 
-async function timeSteps(model: TwoStreamModel, inputs: ObjectiveInputs, steps: number): Promise<number> {
+async function timeSteps(model: TwoStreamModel, inputs: ObjectiveInputs, steps: number): Promise<Medians> {
   const config = resolveLossConfig();
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i <= steps; i++) {
     const start = performance.now();
+    const startCpu = cpuMs();
     const result = objectiveGradients(model, inputs, config);
     await result.loss.data();
     await Promise.all(Object.values(result.grads).map((g) => g.data()));
-    if (i > 0) times.push(performance.now() - start); // the first step warms up kernels
+    if (i > 0) {
+      // the first step warms up kernels
+      wall.push(performance.now() - start);
+      cpu.push(cpuMs() - startCpu);
+    }
     tf.dispose(result as unknown as tf.TensorContainer);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 
 export async function measureStep(preset: ModelPresetName, batch: number, size: number, steps: number): Promise<Omit<StepTiming, 'backend'>> {
@@ -78,11 +101,11 @@ export async function measureStep(preset: ModelPresetName, batch: number, size: 
     frames: uniformTensor(data, [batch, ORDER_FRAMES, size, size, 1], 0, 1) as tf.Tensor5D,
     labels: tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 12), 'int32'),
   };
-  const pairsMs = await timeSteps(model, { pairs }, steps);
-  const ordersMs = await timeSteps(model, { orders }, steps);
+  const pairsTime = await timeSteps(model, { pairs }, steps);
+  const ordersTime = await timeSteps(model, { orders }, steps);
   tf.dispose([pairs, orders] as unknown as tf.TensorContainer);
   model.dispose();
-  return { preset, batch, size, pairsMs, ordersMs };
+  return { preset, batch, size, pairsMs: pairsTime.wallMs, ordersMs: ordersTime.wallMs, pairsCpuMs: pairsTime.cpuMs, ordersCpuMs: ordersTime.cpuMs };
 }
 
 function argument(name: string, fallback: string): string {
@@ -98,7 +121,18 @@ async function main(): Promise<void> {
     for (const c of countPresetParameters()) console.log(JSON.stringify(c));
   }
   const timing = await measureStep(argument('preset', 'tiny') as ModelPresetName, Number(argument('batch', '32')), Number(argument('size', '64')), Number(argument('steps', '3')));
-  console.log(JSON.stringify({ backend: selected.device, ...timing, pairsMsPerRow: timing.pairsMs / timing.batch }));
+  const round = (v: number) => Math.round(v);
+  console.log(
+    JSON.stringify({
+      backend: selected.device,
+      ...timing,
+      pairsMs: round(timing.pairsMs),
+      ordersMs: round(timing.ordersMs),
+      pairsCpuMs: round(timing.pairsCpuMs),
+      ordersCpuMs: round(timing.ordersCpuMs),
+      pairSamplesPerSecond: Number(((1000 * timing.batch) / timing.pairsMs).toFixed(1)),
+    }),
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

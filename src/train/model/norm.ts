@@ -1,6 +1,6 @@
 /** Per-channel normalisation after a conv: GroupNorm, BatchNorm or the affine alone (model-config.ts NormKind). */
 import * as tf from '@tensorflow/tfjs-core';
-import { groupNorm } from './group-norm.js';
+import { groupNorm, groupNormCoefficients, type NormCoefficients } from './group-norm.js';
 import { filled } from './init.js';
 import type { BackboneConfig, NormKind } from './model-config.js';
 import type { ParamSet } from './param-set.js';
@@ -43,6 +43,15 @@ export class Norm {
       case 'batch':
         return this.batchNorm(x, training);
     }
+  }
+
+  /**
+   * GroupNorm as per-(sample, channel) coefficients of x [B, N, C] (see group-norm.ts), or
+   * null for the other kinds.
+   */
+  groupCoefficients(x: tf.Tensor3D): NormCoefficients | null {
+    if (this.kind !== 'group') return null;
+    return groupNormCoefficients(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.groups, this.epsilon);
   }
 
   private groupNorm(x: tf.Tensor4D): tf.Tensor4D {

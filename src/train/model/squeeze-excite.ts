@@ -15,9 +15,13 @@ export class SqueezeExcite {
     this.expand = new Dense(params, `${name}/expand`, rng, hidden, channels, false);
   }
 
+  /** Channel gates [B, C] in (0, 1) from globally pooled features [B, C]. */
+  gates(pooled: tf.Tensor2D): tf.Tensor2D {
+    return tf.sigmoid(this.expand.apply(tf.relu(this.reduce.apply(pooled))));
+  }
+
   apply(x: tf.Tensor4D): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
-    const gates = tf.sigmoid(this.expand.apply(tf.relu(this.reduce.apply(spatialMean(x)))));
-    return tf.reshape(rowAffine(tf.reshape(x, [b, h * w, c]), gates), [b, h, w, c]);
+    return tf.reshape(rowAffine(tf.reshape(x, [b, h * w, c]), this.gates(spatialMean(x))), [b, h, w, c]);
   }
 }

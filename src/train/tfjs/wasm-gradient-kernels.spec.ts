@@ -61,15 +61,22 @@ describe('wasm gradient kernels', () => {
     expect(registerWasmGradientKernels()).toEqual([]);
   });
 
+  // The registered filter gradient runs wasm-conv-filter-gradient.ts's SIMD loops when the
+  // output channels are a multiple of 4 (4 x 4 register blocks when both sides have 4-8
+  // channels: the [2, 6, 7, 4] input), else conv-backprop-ops.ts. 1 input channel: that
+  // file's im2col path; 1x1: its pointwise paths, strided ones included.
   const convCases = grid(
     [
       [2, 7, 7, 3],
       [3, 8, 6, 2],
+      [2, 9, 8, 1],
+      [2, 6, 7, 4],
     ],
     [
       [3, 3, 0, 4],
       [1, 1, 0, 3],
       [2, 3, 0, 2],
+      [1, 1, 0, 8],
     ],
   );
   it.each(convCases.map((c) => [JSON.stringify(c), c] as const))('conv2d gradients match cpu: %s', async (_label, c) => {
