@@ -4,9 +4,9 @@
  * the same concurrency, with the CPU each spent; peak RSS of ingesting one short, one
  * medium and one long scan; spectrograms per second on one core. The load average is
  * printed with every figure: the machine is shared.
- * Usage: node dist/bench/ingest-bench.js SCAN_DIR LONG_SCAN_DIR [CONCURRENCY] [MEDIUM_SCAN_DIR]
+ * Usage: node dist/bench/ingest-bench.js SCAN_DIR LONG_SCAN_DIR [CONCURRENCY] [MEDIUM_SCAN_DIR] [PARTS]
  * (the first scan of SCAN_DIR, MEDIUM_SCAN_DIR (default data-lake/raw/bench) and LONG_SCAN_DIR
- * are the RSS cases).
+ * are the RSS cases; PARTS: 'throughput', 'rss' or both, comma-separated, the default).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
@@ -179,18 +179,22 @@ function describeRun(name: string, run: TimedRun, frames: number): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [scanDir = 'data-lake/raw/demo', longDir = 'data-lake/raw/bench-long', concurrencyArg = '2', mediumDir = 'data-lake/raw/bench'] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const [scanDir = 'data-lake/raw/demo', longDir = 'data-lake/raw/bench-long', concurrencyArg = '2', mediumDir = 'data-lake/raw/bench', partsArg = 'throughput,rss'] = args;
   const concurrency = Number(concurrencyArg);
+  const parts = partsArg.split(',');
   console.log(`${new Date().toISOString()}; load average (1, 5, 15 min) at start: ${load()}`);
-  console.log(`spectrograms/s on one core: ${spectrogramsPerSecond().toFixed(0)}`);
-  const t = await ingestVersusFfmpeg(scanDir, concurrency);
-  console.log(`${t.scans} scans of ${scanDir}: ${t.frames} frames, ${t.pairs} pairs, ${t.orders} order samples; concurrency ${concurrency}`);
-  console.log(describeRun('ffmpeg alone (before)', t.ffmpegBefore, t.frames));
-  console.log(describeRun('ingest, worker threads', t.workers, t.frames));
-  console.log(describeRun('ingest, --in-process', t.inProcess, t.frames));
-  console.log(describeRun('ffmpeg alone (after)', t.ffmpegAfter, t.frames));
-  console.log(`ratio to ffmpeg alone: worker threads ${t.workersRatio.toFixed(2)}, in-process ${t.inProcessRatio.toFixed(2)}`);
-  for (const dir of [scanDir, mediumDir, longDir]) {
+  if (parts.includes('throughput')) {
+    console.log(`spectrograms/s on one core: ${spectrogramsPerSecond().toFixed(0)}`);
+    const t = await ingestVersusFfmpeg(scanDir, concurrency);
+    console.log(`${t.scans} scans of ${scanDir}: ${t.frames} frames, ${t.pairs} pairs, ${t.orders} order samples; concurrency ${concurrency}`);
+    console.log(describeRun('ffmpeg alone (before)', t.ffmpegBefore, t.frames));
+    console.log(describeRun('ingest, worker threads', t.workers, t.frames));
+    console.log(describeRun('ingest, --in-process', t.inProcess, t.frames));
+    console.log(describeRun('ffmpeg alone (after)', t.ffmpegAfter, t.frames));
+    console.log(`ratio to ffmpeg alone: worker threads ${t.workersRatio.toFixed(2)}, in-process ${t.inProcessRatio.toFixed(2)}`);
+  }
+  for (const dir of parts.includes('rss') ? [scanDir, mediumDir, longDir] : []) {
     const scan = await firstScanOf(dir);
     if (!scan) {
       console.log(`peak RSS: no scan in ${dir}, skipped`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await unloadSileroModels();
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 const options = (lake: string, extra: Partial<IngestOptions> = {}): IngestOptions => ({ input: raw, lake, config, seed: 3, concurrency: 2, workerEntry, ...extra });
