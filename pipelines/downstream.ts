@@ -1,8 +1,9 @@
-import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { listScanInputs, type ScanInput } from '../src/lake/inputs.js';
 import { probeMedia } from '../src/media/probe.js';
-import { isTempFileName } from '../src/shards/atomic-file.js';
+import { readManifestJson } from '../src/lake/manifest-io.js';
+import { removeStaleTempFiles } from '../src/shards/atomic-file.js';
 import { sha256File } from '../src/shards/sha256-file.js';
 import { sidecarPathFor } from '../src/synth/sidecar.js';
 import { PLANE_CLASSES } from '../src/synth/planes.js';
@@ -157,30 +158,11 @@ async function removeScanShards(out: string, id: string): Promise<void> {
   }
 }
 
-async function removeStaleTempFiles(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) await removeStaleTempFiles(full);
-    else if (isTempFileName(entry.name)) await rm(full, { force: true });
-  }
-}
 
 /** Reads a downstream manifest; undefined when absent; throws on a foreign or newer file. */
 export async function readDownstreamManifest(path: string): Promise<DownstreamManifest | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${path}: cannot read manifest (${(err as Error).message})`);
-  }
-  let manifest: DownstreamManifest;
-  try {
-    manifest = JSON.parse(text) as DownstreamManifest;
-  } catch (err) {
-    throw new Error(`${path}: manifest is not valid JSON (${(err as Error).message})`);
-  }
+  const manifest = await readManifestJson<DownstreamManifest>(path);
+  if (manifest === undefined) return undefined;
   if (manifest.schema !== DOWNSTREAM_SCHEMA_ID) throw new Error(`${path}: not a sonospeech downstream manifest`);
   if (manifest.schemaVersion !== DOWNSTREAM_SCHEMA_VERSION) {
     throw new Error(`${path}: downstream manifest version ${String(manifest.schemaVersion)}, this build reads ${DOWNSTREAM_SCHEMA_VERSION}`);

@@ -4,7 +4,7 @@ import { createVad } from '../src/affinity/create-vad.js';
 import { inPart, listScanInputs, type ScanInput } from '../src/lake/inputs.js';
 import { canonicalManifest, partManifestName, readManifest, writeManifest } from '../src/lake/manifest-io.js';
 import { probeMedia } from '../src/media/probe.js';
-import { isTempFileName } from '../src/shards/atomic-file.js';
+import { isTempFileName, removeStaleTempFiles } from '../src/shards/atomic-file.js';
 import { sha256File } from '../src/shards/sha256-file.js';
 import { manifestShardEntry } from '../src/shards/written-shard.js';
 import { SCHEMA_VERSION } from '../schemas/columns.js';
@@ -166,12 +166,3 @@ async function removeScanShards(lake: string, id: string): Promise<void> {
   }
 }
 
-/** Temporary files of a crashed or killed run (never complete by construction). */
-async function removeStaleTempFiles(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) await removeStaleTempFiles(full);
-    else if (isTempFileName(entry.name)) await rm(full, { force: true });
-  }
-}

@@ -9,8 +9,8 @@ export function partManifestName(part: { index: number; count: number }): string
   return `manifest.part-${part.index}-of-${part.count}.json`;
 }
 
-/** Reads a manifest, refusing one written by a newer schema version. Undefined if absent. */
-export async function readManifest(path: string): Promise<LakeManifest | undefined> {
+/** A manifest file's JSON, undefined when the file is absent; unreadable or invalid JSON throws naming the file. */
+export async function readManifestJson<T>(path: string): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -18,12 +18,17 @@ export async function readManifest(path: string): Promise<LakeManifest | undefin
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`${path}: cannot read manifest (${(err as Error).message})`);
   }
-  let manifest: LakeManifest;
   try {
-    manifest = JSON.parse(text) as LakeManifest;
+    return JSON.parse(text) as T;
   } catch (err) {
     throw new Error(`${path}: manifest is not valid JSON (${(err as Error).message})`);
   }
+}
+
+/** Reads a manifest, refusing one written by a newer schema version. Undefined if absent. */
+export async function readManifest(path: string): Promise<LakeManifest | undefined> {
+  const manifest = await readManifestJson<LakeManifest>(path);
+  if (manifest === undefined) return undefined;
   if (manifest.schema !== MANIFEST_SCHEMA_ID) throw new Error(`${path}: not a sonospeech lake manifest`);
   if (typeof manifest.schemaVersion !== 'number' || manifest.schemaVersion > SCHEMA_VERSION) {
     throw new Error(

@@ -4,7 +4,6 @@
  * the IPC bytes of each record batch go to the temp file before the buffers are reused.
  */
 import {
-  AsyncByteQueue,
   type Data,
   type DataType,
   makeData,
@@ -17,30 +16,8 @@ import type { ShardKind } from '../../schemas/columns.js';
 import { shardSchema } from '../../schemas/shards.js';
 import type { AtomicFileWriter } from './atomic-file.js';
 import { RollingShardWriter, type ShardWriterOptions } from './rolling-shard-writer.js';
+import { ChunkCollector } from './chunk-collector.js';
 import type { StagedColumn } from './row-stager.js';
-
-/**
- * Collects the byte chunks the IPC writer emits instead of queueing them for an async
- * reader, so the caller decides when they are written and can await the disk.
- */
-class ChunkCollector extends AsyncByteQueue {
-  private chunks: Uint8Array[] = [];
-
-  override write(value: ArrayBufferView | ArrayBufferLike | string): void {
-    const bytes = typeof value === 'string'
-      ? Buffer.from(value, 'utf8')
-      : ArrayBuffer.isView(value)
-        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-        : new Uint8Array(value);
-    if (bytes.byteLength > 0) this.chunks.push(bytes);
-  }
-
-  take(): Uint8Array[] {
-    const out = this.chunks;
-    this.chunks = [];
-    return out;
-  }
-}
 
 const textEncoder = new TextEncoder();
 

@@ -158,3 +158,13 @@ export async function writeFileAtomic(
     throw error;
   }
 }
+
+/** Removes, below `dir`, the temporary files of a crashed or killed run (never complete by construction). */
+export async function removeStaleTempFiles(dir: string): Promise<void> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await removeStaleTempFiles(full);
+    else if (isTempFileName(entry.name)) await fsp.rm(full, { force: true });
+  }
+}

@@ -98,7 +98,7 @@ export class ParquetShardWriter<K extends ShardKind> extends RollingShardWriter<
 }
 
 /** Values of rows [0, count) in the form hyparquet-writer expects for the column's Parquet type. */
-function columnValues(column: StagedColumn, count: number): DecodedArray {
+export function columnValues(column: StagedColumn, count: number): DecodedArray {
   switch (column.type) {
     case 'binary':
     case 'fixed_binary': {

@@ -10,7 +10,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import {
-  AsyncByteQueue,
   type Data,
   type DataType,
   makeData,
@@ -26,6 +25,8 @@ import type { ColumnSpec } from '../../../schemas/columns.js';
 import type { ShardFormat } from '../../../schemas/manifest.js';
 import { parquetColumnOptions } from '../../../schemas/parquet.js';
 import { AtomicFileWriter } from '../../shards/atomic-file.js';
+import { ChunkCollector } from '../../shards/chunk-collector.js';
+import { columnValues } from '../../shards/parquet-shard-writer.js';
 import { shardFileName } from '../../shards/written-shard.js';
 import { TableStager, type TableColumn } from './table-stager.js';
 
@@ -165,26 +166,6 @@ export class TableShardWriter {
 
 // ---- Arrow IPC file ----
 
-/** Collects the IPC writer's chunks so they are written (and awaited) before the staging buffers are reused. */
-class ChunkCollector extends AsyncByteQueue {
-  private chunks: Uint8Array[] = [];
-
-  override write(value: ArrayBufferView | ArrayBufferLike | string): void {
-    const bytes = typeof value === 'string'
-      ? Buffer.from(value, 'utf8')
-      : ArrayBuffer.isView(value)
-        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-        : new Uint8Array(value);
-    if (bytes.byteLength > 0) this.chunks.push(bytes);
-  }
-
-  take(): Uint8Array[] {
-    const out = this.chunks;
-    this.chunks = [];
-    return out;
-  }
-}
-
 const textEncoder = new TextEncoder();
 
 class ArrowEncoder implements ShardEncoder {
@@ -314,21 +295,5 @@ class ParquetEncoder implements ShardEncoder {
 }
 
 function parquetValues(column: TableColumn, count: number): DecodedArray {
-  if (column.kind === 'variable') return column.values.slice(0, count);
-  const staged = column.staged;
-  switch (staged.type) {
-    case 'binary':
-    case 'fixed_binary': {
-      const views: Uint8Array[] = new Array(count);
-      for (let i = 0; i < count; i++) views[i] = staged.values.subarray(i * staged.stride, (i + 1) * staged.stride);
-      return views;
-    }
-    case 'utf8':
-      return staged.values.slice(0, count);
-    case 'int8':
-      // INT_8 is stored as INT32 (schemas/parquet.ts).
-      return Int32Array.from(staged.values.subarray(0, count));
-    default:
-      return staged.values.subarray(0, count);
-  }
+  return column.kind === 'variable' ? column.values.slice(0, count) : columnValues(column.staged, count);
 }
