@@ -158,9 +158,12 @@ describe('evaluate config', () => {
   it('layers overrides over a profile and rejects unknown keys and bad values', () => {
     const quick = resolveEvaluateConfig('quick');
     const full = resolveEvaluateConfig('full');
-    expect([quick.folds, full.folds, full.trainEvery]).toEqual([3, 3, 1]);
+    const paper = resolveEvaluateConfig('paper');
+    expect([quick.folds, full.folds, paper.folds, paper.trainEvery, full.trainEvery]).toEqual([3, 3, 3, 1, 16]);
     expect(quick.finetune.epochs).toBeLessThan(full.finetune.epochs);
-    expect(full.pretrain).toEqual({});
+    expect(full.finetune.epochs).toBeLessThan(paper.finetune.epochs);
+    expect(paper.pretrain).toEqual({}); // the method's training defaults
+    expect(full.pretrain).toEqual({ epochs: 3, optimizer: { learningRate: 0.01, decayEvery: 2 } });
     const custom = resolveEvaluateConfig('full', { finetune: { epochs: 2 } }, { seed: 9, pretrain: { epochs: 3, loss: { temperature: 0.2 } } });
     expect([custom.finetune.epochs, custom.finetune.learningRate, custom.seed, custom.pretrain.epochs]).toEqual([2, 0.01, 9, 3]);
     expect(() => resolveEvaluateConfig('full', { finetune: { epoch: 2 } } as never)).toThrow(/unknown key 'finetune.epoch'/);

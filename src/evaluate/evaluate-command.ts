@@ -17,7 +17,7 @@ export function builder(yargs: Argv) {
   return yargs
     .option('scans', { type: 'string', demandOption: true, describe: 'Folder of labelled scans (<name>.mp4 + <name>.json sidecar)' })
     .option('out', { type: 'string', demandOption: true, describe: 'Output folder: tables/, report.html, results/, runs/, summary.json' })
-    .option('profile', { type: 'string', choices: EVALUATE_PROFILES as unknown as string[], default: 'full', describe: 'quick: the demo (minutes); full: the benchmark protocol' })
+    .option('profile', { type: 'string', choices: EVALUATE_PROFILES as unknown as string[], default: 'full', describe: 'quick: the demo (minutes); full: the benchmark (~2 h on 2 cores); paper: the method\'s 80-epoch schedule (days)' })
     .option('config', { type: 'string', describe: 'JSON file overriding the profile (keys of pipelines/evaluate-config.ts)' })
     .option('lake', { type: 'string', describe: "The method's lake of these scans (default: ingested into <out>/lake when a run must be trained)" })
     .option('downstream', { type: 'string', describe: 'Downstream data folder, built or completed from --scans (default <out>/downstream)' })
@@ -28,7 +28,7 @@ export function builder(yargs: Argv) {
     .option('seed', { type: 'number', describe: 'Seed of folds, heads, shuffles and pre-training (default 1)', coerce: nonNegativeInteger('--seed') })
     .option('folds', { type: 'number', describe: 'k of the k-fold split by scan (default 3)', coerce: positiveInteger('--folds') })
     .option('folds-to-run', { type: 'number', describe: 'Evaluate only the first n folds', coerce: positiveInteger('--folds-to-run') })
-    .option('pretrain-epochs', { type: 'number', describe: 'Epochs of each pre-training run (quick 1, full: the training default, 80)', coerce: positiveInteger('--pretrain-epochs') })
+    .option('pretrain-epochs', { type: 'number', describe: 'Epochs of each pre-training run (quick 1, full 3, paper: the training default, 80)', coerce: positiveInteger('--pretrain-epochs') })
     .option('finetune-epochs', { type: 'number', describe: 'Epochs of the fine-tuned plane-detection and saliency heads', coerce: positiveInteger('--finetune-epochs') })
     .option('preset', { type: 'string', choices: MODEL_PRESETS as unknown as string[], describe: 'Model preset of the pre-training runs (default tiny)' })
     .option('workers', { type: 'number', describe: 'Worker threads per pre-training run (default 0: in this thread)', coerce: nonNegativeInteger('--workers') })
