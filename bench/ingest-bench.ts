@@ -9,7 +9,7 @@
  * are the RSS cases; PARTS: 'throughput', 'rss' or both, comma-separated, the default).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { decodeArgs } from '../src/media/decode.js';
 import { detectFanCrop } from '../src/media/fan-crop.js';
 import { ffmpegPath } from '../src/media/ffmpeg-path.js';
 import { probeMedia } from '../src/media/probe.js';
+import { childCpuSeconds } from '../src/util/child-cpu.js';
 import { Rng } from '../src/util/rng.js';
 
 async function pool<T>(items: T[], concurrency: number, work: (t: T) => Promise<void>): Promise<void> {
@@ -37,17 +38,6 @@ function ffmpegToDevNull(args: string[]): Promise<void> {
     child.on('error', fail);
     child.on('close', (code) => (code === 0 ? done() : fail(new Error(`ffmpeg exited with ${code}`))));
   }).finally(() => closeSync(devNull));
-}
-
-/** CPU seconds of reaped children (cutime + cstime, Linux /proc); NaN elsewhere. */
-function childCpuSeconds(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 export interface TimedRun {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FanCropConfig } from '../src/media/fan-crop.js';
 import type { ShardFormat } from '../schemas/manifest.js';
+import { overlayLayers, type DeepPartial } from '../src/util/config-overlay.js';
 import { DEFAULT_INGEST_CONFIG } from './ingest-config.js';
 
 /** Everything a downstream run depends on; recorded whole in its manifest. */
@@ -41,33 +42,13 @@ export const DEFAULT_DOWNSTREAM_CONFIG: DownstreamConfig = {
   shards: { ...DEFAULT_INGEST_CONFIG.shards, formats: [...DEFAULT_INGEST_CONFIG.shards.formats] },
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type DownstreamConfigOverrides = DeepPartial<DownstreamConfig>;
 
 /** Defaults overlaid with each layer in turn (config file, then flags); unknown keys and bad values are errors. */
 export function resolveDownstreamConfig(...layers: DownstreamConfigOverrides[]): DownstreamConfig {
-  let config = structuredClone(DEFAULT_DOWNSTREAM_CONFIG) as unknown as Record<string, unknown>;
-  for (const layer of layers) config = overlay(config, layer as Record<string, unknown>, '');
-  const resolved = config as unknown as DownstreamConfig;
+  const resolved = overlayLayers(DEFAULT_DOWNSTREAM_CONFIG, layers, { label: 'downstream config', isOpen: (path) => path === 'fanCrop' });
   checkConfig(resolved);
   return resolved;
-}
-
-function overlay(base: Record<string, unknown>, over: Record<string, unknown>, path: string): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    const where = path ? `${path}.${key}` : key;
-    const current = base[key];
-    if (!(key in base) && path !== 'fanCrop') throw new Error(`downstream config: unknown key '${where}'`);
-    if (isPlainObject(current) && isPlainObject(value)) out[key] = overlay(current, value, where);
-    else out[key] = value;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function checkConfig(c: DownstreamConfig): void {

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { checkSgdSettings, type SgdSettings } from '../src/evaluate/finetune/sgd-loop.js';
 import type { TrainConfigInput } from '../src/train/loop/train-config.js';
+import { overlayLayers, type DeepPartial } from '../src/util/config-overlay.js';
 
 export const EVALUATE_PROFILES = ['quick', 'full', 'paper'] as const;
 export type EvaluateProfileName = (typeof EVALUATE_PROFILES)[number];
@@ -105,36 +106,17 @@ const QUICK: EvaluateConfig = {
 
 export const EVALUATE_PROFILE_CONFIGS: Readonly<Record<EvaluateProfileName, EvaluateConfig>> = { quick: QUICK, full: FULL, paper: PAPER };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type EvaluateConfigOverrides = DeepPartial<Omit<EvaluateConfig, 'pretrain'>> & { pretrain?: TrainConfigInput };
 
 /** The profile's values overlaid with each layer in turn (config file, then flags). */
 export function resolveEvaluateConfig(profile: EvaluateProfileName, ...layers: EvaluateConfigOverrides[]): EvaluateConfig {
   const base = EVALUATE_PROFILE_CONFIGS[profile];
   if (base === undefined) throw new Error(`evaluate: unknown profile '${String(profile)}' (expected ${EVALUATE_PROFILES.join(' or ')})`);
-  let config = structuredClone(base) as unknown as Record<string, unknown>;
-  for (const layer of layers) config = overlay(config, layer as Record<string, unknown>, '');
-  const resolved = config as unknown as EvaluateConfig;
+  // The pre-training block is checked by resolveTrainConfig.
+  const resolved = overlayLayers(base, layers, { label: 'evaluate config', isOpen: (path) => path === 'pretrain' || path.startsWith('pretrain.') });
   resolved.profile = profile;
   checkEvaluateConfig(resolved);
   return resolved;
-}
-
-function overlay(base: Record<string, unknown>, over: Record<string, unknown>, path: string): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    const where = path ? `${path}.${key}` : key;
-    // The pre-training block is checked by resolveTrainConfig.
-    if (!(key in base) && path !== 'pretrain' && !path.startsWith('pretrain.')) throw new Error(`evaluate config: unknown key '${where}'`);
-    const current = base[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? overlay(current, value, where) : value;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function positiveInt(value: number, what: string): void {

@@ -6,6 +6,7 @@ import { DEFAULT_SPECTROGRAM_CONFIG, type SpectrogramConfig } from '../src/audio
 import { DEFAULT_FAN_CROP, type FanCropConfig } from '../src/media/fan-crop.js';
 import { DEFAULT_SAMPLING_CONFIG, type SamplingConfig } from '../src/sampling/config.js';
 import type { ShardFormat } from '../schemas/manifest.js';
+import { overlayLayers, type DeepPartial } from '../src/util/config-overlay.js';
 
 /** Everything an ingest run depends on; recorded whole in the manifest. */
 export interface IngestConfig {
@@ -44,32 +45,11 @@ export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   shards: { formats: ['arrow', 'parquet'], shardRows: 1000, batchRows: 100, zstdLevel: 3 },
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type IngestConfigOverrides = DeepPartial<IngestConfig>;
 
 /** Defaults overlaid with a config file's values and then with flags; unknown keys are errors. */
 export function resolveIngestConfig(...layers: IngestConfigOverrides[]): IngestConfig {
-  let config = structuredClone(DEFAULT_INGEST_CONFIG) as unknown as Record<string, unknown>;
-  for (const layer of layers) config = overlay(config, layer as Record<string, unknown>, '');
-  return config as unknown as IngestConfig;
-}
-
-function overlay(base: Record<string, unknown>, over: Record<string, unknown>, path: string): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    const where = path ? `${path}.${key}` : key;
-    const current = base[key];
-    const openObject = path === 'vad' || path === 'fanCrop';
-    if (!(key in base) && !openObject) throw new Error(`config: unknown key '${where}'`);
-    if (isPlainObject(current) && isPlainObject(value)) out[key] = overlay(current, value, where);
-    else out[key] = value;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return overlayLayers(DEFAULT_INGEST_CONFIG, layers, { label: 'config', isOpen: (path) => path === 'vad' || path === 'fanCrop' });
 }
 
 export async function readConfigFile(path: string): Promise<IngestConfigOverrides> {

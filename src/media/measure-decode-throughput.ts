@@ -4,10 +4,11 @@
  * for the numbers in the decode report; callable from a bench script.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CropBox } from '../types/ingest.js';
+import { childCpuSeconds } from '../util/child-cpu.js';
 import { decodeArgs, decodeScan, type DecodeOptions } from './decode.js';
 import { detectFanCrop } from './fan-crop.js';
 import { ffmpegPath } from './ffmpeg-path.js';
@@ -32,21 +33,6 @@ export interface DecodeThroughput {
   iteratorNodeCpu: number;
   bareVideoCpu: number;
   bareBothCpu: number;
-}
-
-/**
- * CPU seconds of this process's reaped children (cutime + cstime in /proc/self/stat, Linux);
- * NaN elsewhere. The difference around one child's run is that child's CPU time.
- */
-function childCpuSeconds(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after the command name start at field 3 (state); cutime and cstime are fields 16 and 17.
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 export async function measureDecodeThroughput(path: string, frameWidth = 224, frameHeight = 224): Promise<DecodeThroughput> {
