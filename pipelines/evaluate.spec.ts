@@ -69,16 +69,36 @@ describe('sonospeech evaluate, end to end on three tiny scans', () => {
   let out: string;
   let result: EvaluateResult;
   const logs: string[] = [];
+  const transfer = { total: 0, updates: [] as number[] };
 
   beforeAll(async () => {
     out = join(work, 'eval');
-    result = await runEvaluate(options(out, { progress: { log: (line) => logs.push(line) } }));
+    const progress = {
+      log: (line: string) => logs.push(line),
+      start: (task: string, total: number) => {
+        if (task === 'transfer') transfer.total = total;
+      },
+      update: (task: string, done: number) => {
+        if (task === 'transfer') transfer.updates.push(done);
+      },
+    };
+    result = await runEvaluate(options(out, { progress }));
   }, 150_000);
 
   it('reports its stages as it goes', () => {
     expect(logs.some((l) => /^ingest lake \(all clips\): 3 scan\(s\) ingested/.test(l))).toBe(true);
     expect(logs.filter((l) => /^fold \d\/3 /.test(l))).toHaveLength(15);
-    expect(Object.keys(result.stageSeconds)).toEqual(['downstream data', 'pre-training', 'loading downstream data', 'transfer', 'affinity timelines']);
+    expect(Object.keys(result.stageSeconds)).toEqual(['downstream data', 'pre-training', 'loading downstream data', 'transfer', 'centre prior', 'affinity timelines']);
+  });
+
+  it("counts the transfer's work so that it rises steadily to exactly its announced total", () => {
+    expect(transfer.total).toBeGreaterThan(0);
+    expect(transfer.updates.length).toBeGreaterThan(15);
+    expect(transfer.updates.every((v, i) => i === 0 || v >= transfer.updates[i - 1]!)).toBe(true);
+    expect(transfer.updates.at(-1)).toBe(transfer.total);
+    // A job's own last report equals the stage's report after it (the job's announced share) exactly
+    // once per job: an over-counting job would break the rise, an under-counting one this pair.
+    expect(transfer.updates.filter((v, i) => i > 0 && v === transfer.updates[i - 1]).length).toBe(15);
   });
 
   it('pre-trains the four variants (the video-only one on order batches alone) and evaluates five initialisations on three folds', async () => {
@@ -111,7 +131,7 @@ describe('sonospeech evaluate, end to end on three tiny scans', () => {
     const expected: Record<keyof typeof TABLE_FILES, string[]> = {
       planeFinetune: ['Random', 'Video only (frame order)', 'Ours (video + speech)'],
       planeProbe: ['Random', 'Video only (frame order)', 'Ours (video + speech)'],
-      saliency: ['Random', 'Video only (frame order)', 'Ours (video + speech)'],
+      saliency: ['Random', 'Video only (frame order)', 'Ours (video + speech)', 'Centre prior: mean training gaze (no backbone)'],
       ablation: ['Classification only', '+ contrastive', 'Full (+ affinity curriculum)'],
     };
     for (const [key, name] of Object.entries(TABLE_FILES) as [keyof typeof TABLE_FILES, string][]) {

@@ -18,7 +18,6 @@ import { splitFolds } from '../src/evaluate/metrics/folds.js';
 import { writeReport } from '../src/evaluate/report/write-report.js';
 import type { ReportSummaryItem } from '../src/evaluate/report/report-types.js';
 import { TimelineBuilder, type ScanTimeline } from '../src/evaluate/protocol/affinity-timelines.js';
-import type { FoldResult } from '../src/evaluate/protocol/fold-job.js';
 import { pretrainPlan, PRETRAIN_VARIANTS, type InitId, type PretrainVariant } from '../src/evaluate/protocol/init-variants.js';
 import { ensureRun, readCompleteRun, type PretrainedRun } from '../src/evaluate/protocol/pretraining.js';
 import { buildReportInput } from '../src/evaluate/protocol/report-input.js';
@@ -26,6 +25,8 @@ import { ensureAllClipsLake, ensureLake } from '../src/evaluate/protocol/lakes.j
 import { buildTables, writeTables, type EvaluationTables } from '../src/evaluate/protocol/tables.js';
 import { summedUpdates, type TaskProgress } from '../src/evaluate/protocol/task-progress.js';
 import { runTransfer } from '../src/evaluate/protocol/transfer-stage.js';
+import { scoreCentrePrior } from '../src/evaluate/protocol/centre-prior.js';
+import { foldRefs, type FoldResult } from '../src/evaluate/protocol/fold-job.js';
 import { listScanInputs } from '../src/lake/inputs.js';
 import { readManifest } from '../src/lake/manifest-io.js';
 import { resolveTrainConfig } from '../src/train/loop/train-config.js';
@@ -195,8 +196,14 @@ export async function runEvaluate(options: EvaluateOptions): Promise<EvaluateRes
   const device = (await selectBackend(options.backend)).device; // pre-training with workers leaves the cpu backend on
   const results = await stage('transfer', () => runTransfer({ out, source, folds, backbones, model, dataIdentity, config, device, progress }));
 
-  // 6. Tables.
-  const tables = buildTables(results);
+  // 6. Tables, with the saliency reference that needs no backbone.
+  const centrePrior = await stage('centre prior', async () =>
+    folds.map((fold) => {
+      const refs = foldRefs(source, fold, config);
+      return scoreCentrePrior(source, fold, refs.trainGaze, refs.testGaze, config);
+    }),
+  );
+  const tables = buildTables(results, centrePrior);
   const foldNote =
     `${folds.length} of ${config.folds} folds by scan (seed ${config.seed}); training rows: ${everyRow(config.trainEvery)} of each training scan, ` +
     `test rows: ${everyRow(config.testEvery)} of each test scan (downstream rows: every ${ordinal(Number((data.manifest.config as { stride?: number }).stride))} video frame); profile '${config.profile}'.`;
@@ -228,7 +235,7 @@ export async function runEvaluate(options: EvaluateOptions): Promise<EvaluateRes
     { key: 'Folds', value: foldNote },
     { key: 'Model', value: `${full.record.config.preset} preset, ${width}x${width} frames; random init = Rng(${full.record.config.seed}).fork('model'), the runs' starting point` },
     ...runs.map((r) => ({ key: `Run ${r.variant}`, value: `${r.dir} (${r.origin}; ${r.record.config.epochs} epochs, ${r.metrics.length} steps, lake ${r.record.lake.path})` })),
-    { key: 'Fine-tuning', value: sgdText(config.finetune) + `; class weights ${config.classWeighting}` },
+    { key: 'Fine-tuning', value: sgdText(config.finetune) + `; class weights ${config.classWeighting}; head on features standardised with the initial backbone's training-row statistics` },
     { key: 'Linear probe', value: sgdText(config.probe) + '; standardised frozen features' },
     { key: 'Saliency head', value: sgdText(config.saliency) + `; 1x1 conv ${config.saliency.hidden} + ReLU + 1x1 conv, bilinear to ${source.mapWidth}x${source.mapHeight}, softmax; KL loss` },
     { key: 'Device', value: `${device}; Node ${process.version}; ${availableParallelism()} CPU(s)` },
@@ -270,6 +277,7 @@ export async function runEvaluate(options: EvaluateOptions): Promise<EvaluateRes
       runs: runs.map((r) => ({ variant: r.variant, dir: r.dir, origin: r.origin, weightsSha256: r.weightsSha256, seconds: r.seconds })),
       folds: folds.map((f) => ({ fold: f.fold, train: f.train, test: f.test })),
       tables: Object.fromEntries(Object.entries(tables).map(([k, t]) => [k, t.summary])),
+      centrePrior,
       stageSeconds,
       seconds,
       device,

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { formatEta } from './format-eta.js';
 
 /**
  * Progress bars with rate and ETA: one per running item plus an overall bar. When stderr
@@ -22,6 +23,7 @@ export class ProgressBars {
         notTTYSchedule: 5000,
         stream: process.stderr,
         etaBuffer: 50,
+        formatTime: formatEta,
       },
       cliProgress.Presets.legacy,
     );

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
+import { formatEta } from '../cli/format-eta.js';
 import type { Argv } from 'yargs';
 import { EVALUATE_PROFILES, readEvaluateConfigFile, resolveEvaluateConfig, type EvaluateConfigOverrides, type EvaluateProfileName } from '../../pipelines/evaluate-config.js';
 import { duration, runEvaluate, type EvaluateProgress } from '../../pipelines/evaluate.js';
@@ -96,6 +97,7 @@ function consoleProgress(bars: boolean): EvaluateProgress & { stop(): void } {
           notTTYSchedule: 10_000,
           stream: process.stderr,
           etaBuffer: 50,
+          formatTime: formatEta,
         },
         cliProgress.Presets.legacy,
       )

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
+import { formatEta } from '../format-eta.js';
 import type { Argv } from 'yargs';
 import { MODEL_PRESETS, type ModelPresetName } from '../../train/model/model-config.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../validate.js';
@@ -122,6 +123,7 @@ export async function handler(argv: TrainArgs): Promise<void> {
               notTTYSchedule: 10_000,
               stream: process.stderr,
               etaBuffer: 20,
+              formatTime: formatEta,
             },
             cliProgress.Presets.legacy,
           );

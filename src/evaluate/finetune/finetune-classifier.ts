@@ -1,6 +1,12 @@
 /**
  * Standard-plane detection by fine-tuning: g_v and a linear head on its pooled features are
  * trained together with class-balanced cross-entropy (class-weights.ts).
+ *
+ * The head should be built with the input scaling the probe uses (the initial backbone's feature
+ * statistics on the training rows, kept fixed). Pooled features of a GroupNorm backbone differ
+ * little between rows (sd ~1% of their magnitude on the bench set): an unscaled head at lr 0.01
+ * barely moved its logits and its predictions collapsed onto one or two classes (F1 2-3%,
+ * docs/BENCHMARKS.md).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TwoStreamModel } from '../../train/model/two-stream.js';

@@ -12,7 +12,8 @@ import { fineTuneClassifier, predictClasses } from './finetune-classifier.js';
 import { fineTuneSaliency, predictSaliency } from './finetune-saliency.js';
 import { FrameSource } from './frame-source.js';
 import { LinearHead } from './linear-head.js';
-import { extractFeatures, fitStandardisation, predictLinear, standardise, trainLinearProbe } from './linear-probe.js';
+import { fitStandardisation, standardise } from './feature-standardisation.js';
+import { extractFeatures, predictLinear, trainLinearProbe } from './linear-probe.js';
 import { weightedCrossEntropy } from './losses.js';
 import { SaliencyHead } from './saliency-head.js';
 import type { SgdSettings } from './sgd-loop.js';
@@ -116,6 +117,21 @@ describe('downstream pieces', () => {
     const first = await run();
     expect(await run()).toEqual(first);
   }, 60_000);
+
+  it('a head with input scaling equals the same head on standardised features, and rejects a wrong size', async () => {
+    const raw = Float32Array.from({ length: 5 * 4 }, (_, i) => Math.sin(i) * (1 + (i % 4)) + (i % 4));
+    const s = fitStandardisation(raw, 4);
+    const scaled = new LinearHead(new Rng(9), 4, 3, s);
+    const plain = new LinearHead(new Rng(9), 4, 3);
+    const a = scaled.apply(tf.tensor2d(raw, [5, 4]));
+    const b = plain.apply(tf.tensor2d(standardise(raw, s), [5, 4]));
+    expect(maxAbsDiff((await a.data()) as Float32Array, (await b.data()) as Float32Array)).toBeLessThan(1e-5);
+    expect(scaled.variables()).toHaveLength(2);
+    expect(() => new LinearHead(new Rng(9), 5, 3, s)).toThrow(/4 means and 4 stds for 5 inputs/);
+    tf.dispose([a, b]);
+    scaled.dispose();
+    plain.dispose();
+  });
 
   it('the linear probe trains only its head: the backbone stays exactly as it was', async () => {
     const backbone = buildBackbone({ model, seed: 3 });

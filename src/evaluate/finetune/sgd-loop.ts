@@ -22,6 +22,8 @@ export interface StepReport {
   step: number;
   steps: number;
   epoch: number;
+  /** Rows in this step's batch. */
+  rows: number;
   loss: number;
 }
 
@@ -70,7 +72,7 @@ export async function trainEpochs(options: EpochLoopOptions): Promise<number[]> 
         if (!Number.isFinite(value)) throw new Error(`training diverged: loss ${value} at epoch ${epoch}, step ${step + 1}`);
         total += value * batch.length;
         step++;
-        options.onStep?.({ step, steps, epoch, loss: value });
+        options.onStep?.({ step, steps, epoch, rows: batch.length, loss: value });
       }
       epochLoss.push(total / rows);
     }

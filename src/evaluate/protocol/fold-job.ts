@@ -3,7 +3,8 @@
  * weights —
  *   1. linear probe: frozen g_v features -> standardised -> linear classifier (plane detection);
  *   2. fine-tuning: g_v + a linear head (plane detection), on the same model after the probe
- *      (the probe changes nothing in it);
+ *      (the probe changes nothing in it); the head standardises its input with the probe's
+ *      statistics (the initial backbone's features of the training rows), kept fixed;
  *   3. saliency: a fresh copy of the backbone + the saliency head, on rows with gaze.
  * Heads and row orders come from forks of the evaluation seed named by fold and task, so every
  * initialisation of a fold starts its heads from the same values and sees the same row orders.
@@ -15,9 +16,10 @@ import { fineTuneClassifier, predictClasses } from '../finetune/finetune-classif
 import { fineTuneSaliency, predictSaliency } from '../finetune/finetune-saliency.js';
 import type { FrameRef, FrameSource } from '../finetune/frame-source.js';
 import { LinearHead } from '../finetune/linear-head.js';
-import { extractFeatures, fitStandardisation, predictLinear, standardise, trainLinearProbe } from '../finetune/linear-probe.js';
+import { fitStandardisation, standardise } from '../finetune/feature-standardisation.js';
+import { extractFeatures, predictLinear, trainLinearProbe } from '../finetune/linear-probe.js';
 import { SaliencyHead } from '../finetune/saliency-head.js';
-import { stepsPerRun, type StepReport } from '../finetune/sgd-loop.js';
+import type { StepReport } from '../finetune/sgd-loop.js';
 import { classificationReport } from '../metrics/classification-metrics.js';
 import type { Fold } from '../metrics/folds.js';
 import type { SaliencyFold } from '../metrics/result-tables.js';
@@ -28,7 +30,8 @@ import type { InitId } from './init-variants.js';
 import { fixationMap, SaliencyMeans, scoreSaliency } from './saliency-scores.js';
 
 export const FOLD_RESULT_FORMAT = 'sonospeech.eval-fold';
-export const FOLD_RESULT_VERSION = 2;
+// 3: the fine-tuned head standardises its input (finetune-classifier.ts).
+export const FOLD_RESULT_VERSION = 3;
 
 export interface ClassificationOutcome {
   precision: number;
@@ -100,13 +103,20 @@ export function foldRefs(source: FrameSource, fold: Fold, config: Pick<EvaluateC
   };
 }
 
-/** Batches (forward or forward + backward) a job runs: its progress units. */
+/**
+ * Progress units of a job: about one g_v forward pass of one frame each, so the bar's rate and
+ * ETA hold across the job's phases (counting batches made the cheap probe steps look like most of
+ * the work). Relative costs measured on the bench set (tiny preset, wasm): a training row ~3
+ * (forward + backward), a saliency training row ~4 and a scored saliency test row ~5 (the
+ * up-sampled head and the six metrics); the probe's head-only steps are negligible.
+ */
+export const WORK_PER_ROW = { forward: 1, train: 3, saliencyTrain: 4, saliencyTest: 5 } as const;
+
 export function foldJobWork(config: EvaluateConfig, rows: FoldRows): number {
-  const batches = (n: number) => Math.ceil(n / config.evalBatchSize);
+  const w = WORK_PER_ROW;
   return (
-    batches(rows.train) + batches(rows.test) + stepsPerRun(config.probe, rows.train) +
-    stepsPerRun(config.finetune, rows.train) + batches(rows.test) +
-    stepsPerRun(config.saliency, rows.trainGaze) + batches(rows.testGaze)
+    (rows.train + rows.test) * w.forward + config.finetune.epochs * rows.train * w.train + rows.test * w.forward +
+    config.saliency.epochs * rows.trainGaze * w.saliencyTrain + rows.testGaze * w.saliencyTest
   );
 }
 
@@ -120,7 +130,7 @@ export interface FoldJob {
   key: string;
   /** Keep the predicted maps of `config.report.saliencySamples` test frames. */
   keepSamples: boolean;
-  /** Called after every batch with the job's batches done so far. */
+  /** Called after every batch with the job's work done so far (foldJobWork units). */
   onWork?: (done: number) => void;
 }
 
@@ -158,7 +168,10 @@ export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
   const seeds = new Rng(config.seed).fork(`fold-${fold.fold}`);
   const started = performance.now();
   let done = 0;
-  const tick = (): void => job.onWork?.(++done);
+  const work = (units: number): void => {
+    done += units;
+    job.onWork?.(done);
+  };
   const classes = source.classes;
   const trainLabels = source.labels(refs.train);
   const testLabels = source.labels(refs.test);
@@ -171,14 +184,13 @@ export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
     let t0 = performance.now();
     const c = model.featureSize;
     const trainRaw = await extractFeatures(model, source, refs.train, config.evalBatchSize);
-    done += Math.ceil(refs.train.length / config.evalBatchSize);
+    work(refs.train.length * WORK_PER_ROW.forward);
     const testRaw = await extractFeatures(model, source, refs.test, config.evalBatchSize);
-    done += Math.ceil(refs.test.length / config.evalBatchSize);
-    job.onWork?.(done);
+    work(refs.test.length * WORK_PER_ROW.forward);
     const scaling = fitStandardisation(trainRaw, c);
     const probeHead = new LinearHead(seeds.fork('probe/head'), c, classes);
     try {
-      const loss = await trainLinearProbe(probeHead, standardise(trainRaw, scaling), trainLabels, { settings: config.probe, classWeights, rng: seeds.fork('probe/order'), onStep: tick });
+      const loss = await trainLinearProbe(probeHead, standardise(trainRaw, scaling), trainLabels, { settings: config.probe, classWeights, rng: seeds.fork('probe/order') });
       const predicted = await predictLinear(probeHead, standardise(testRaw, scaling), config.evalBatchSize);
       probe = classification(testLabels, predicted, classes, loss, (performance.now() - t0) / 1000);
     } finally {
@@ -186,17 +198,16 @@ export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
     }
 
     t0 = performance.now();
-    const head = new LinearHead(seeds.fork('finetune/head'), c, classes);
+    const head = new LinearHead(seeds.fork('finetune/head'), c, classes, scaling);
     try {
       const steps: number[] = [];
       const onStep = (r: StepReport): void => {
         steps.push(rounded(r.loss));
-        tick();
+        work(r.rows * WORK_PER_ROW.train);
       };
       const loss = await fineTuneClassifier(model, head, source, refs.train, { settings: config.finetune, classWeights, rng: seeds.fork('finetune/order'), onStep });
       const predicted = await predictClasses(model, head, source, refs.test, config.evalBatchSize);
-      done += Math.ceil(refs.test.length / config.evalBatchSize);
-      job.onWork?.(done);
+      work(refs.test.length * WORK_PER_ROW.forward);
       finetune = classification(testLabels, predicted, classes, loss, (performance.now() - t0) / 1000, steps);
     } finally {
       head.dispose();
@@ -205,10 +216,7 @@ export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
     model.dispose();
   }
 
-  const saliency = await runSaliency(job, seeds, tick, () => {
-    done += 1;
-    job.onWork?.(done);
-  });
+  const saliency = await runSaliency(job, seeds, work);
   return {
     format: FOLD_RESULT_FORMAT,
     version: FOLD_RESULT_VERSION,
@@ -225,7 +233,7 @@ export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
   };
 }
 
-async function runSaliency(job: FoldJob, seeds: Rng, tick: () => void, batchDone: () => void): Promise<SaliencyOutcome> {
+async function runSaliency(job: FoldJob, seeds: Rng, work: (units: number) => void): Promise<SaliencyOutcome> {
   const { source, config, refs } = job;
   const t0 = performance.now();
   const w = source.mapWidth;
@@ -236,7 +244,7 @@ async function runSaliency(job: FoldJob, seeds: Rng, tick: () => void, batchDone
     const steps: number[] = [];
     const onStep = (r: StepReport): void => {
       steps.push(rounded(r.loss));
-      tick();
+      work(r.rows * WORK_PER_ROW.saliencyTrain);
     };
     const loss = await fineTuneSaliency(model, head, source, refs.trainGaze, { settings: config.saliency, rng: seeds.fork('saliency/order'), onStep });
     const means = new SaliencyMeans();
@@ -248,7 +256,8 @@ async function runSaliency(job: FoldJob, seeds: Rng, tick: () => void, batchDone
       const gt = saliencyMap(w, h, source.saliencyRow(ref));
       means.add(scoreSaliency({ width: w, height: h, data: predicted }, gt, fixationMap(source.fixations(ref), w, h), auc, config.aucBorjiSplits));
       if (sampled.has(i)) samples.push({ scan: source.scan(ref).id, row: ref.row, predicted: encodeFloats(predicted) });
-      if ((i + 1) % config.evalBatchSize === 0 || i + 1 === refs.testGaze.length) batchDone();
+      if ((i + 1) % config.evalBatchSize === 0) work(config.evalBatchSize * WORK_PER_ROW.saliencyTest);
+      else if (i + 1 === refs.testGaze.length) work(((i + 1) % config.evalBatchSize) * WORK_PER_ROW.saliencyTest);
     });
     return { ...means.means(), frames: means.frames, nanCounts: means.nanCounts(), epochLoss: loss, stepLoss: steps, seconds: (performance.now() - t0) / 1000, samples };
   } finally {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Rng } from '../../util/rng.js';
 import { clipAffinities, speechIntervals } from './affinity-timelines.js';
+import { FrameSource } from '../finetune/frame-source.js';
+import { syntheticDownstream } from '../finetune/synthetic-downstream.js';
+import { meanGazeDensity, scoreCentrePrior } from './centre-prior.js';
 import { decodeFloats, evenlySpaced } from './fold-job.js';
 import { fixationMap, SaliencyMeans, scoreSaliency } from './saliency-scores.js';
 import { markdownRows } from './tables.js';
@@ -51,6 +54,33 @@ describe('saliency scores', () => {
     expect(means.nanCounts().cc).toBe(1);
     expect(means.frames).toBe(2);
     expect(() => fixationMap(Int32Array.from([8, 0]), w, w)).toThrow(/outside/);
+  });
+});
+
+describe('centre prior', () => {
+  const data = syntheticDownstream({ scans: 2, rowsPerScan: 12, classes: 3, size: 16, mapSize: 8, seed: 2 });
+  const source = new FrameSource(data);
+  const [a, b] = data.scans.map((s) => s.id) as [string, string];
+
+  it('is the mean of the training densities, a distribution', () => {
+    const refs = source.select([a], { gazeOnly: true });
+    const mean = meanGazeDensity(source, refs);
+    expect(mean.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+    const cell = 20;
+    expect(mean[cell]).toBeCloseTo(refs.reduce((s, r) => s + (source.saliencyRow(r)[cell] as number), 0) / refs.length, 7);
+    expect(() => meanGazeDensity(source, [])).toThrow(/no training rows/);
+  });
+
+  it('scores perfectly when every test frame has the training mean as its truth, and worse on other frames', () => {
+    const one = source.select([a], { gazeOnly: true }).slice(0, 1);
+    const self = scoreCentrePrior(source, { fold: 0, train: [a], test: [a] }, one, one, { seed: 1, aucBorjiSplits: 10 });
+    expect(self.kl).toBeCloseTo(0, 5);
+    expect(self.cc).toBeCloseTo(1, 5);
+    expect(self.sim).toBeCloseTo(1, 5);
+    expect(self.frames).toBe(1);
+    const other = scoreCentrePrior(source, { fold: 0, train: [a], test: [b] }, one, source.select([b], { gazeOnly: true }), { seed: 1, aucBorjiSplits: 10 });
+    expect(other.kl).toBeGreaterThan(0.1);
+    expect(other.cc).toBeLessThan(1);
   });
 });
 

@@ -2,7 +2,7 @@
  * Per-fold results -> the paper's tables (../metrics/result-tables.ts) as Markdown and CSV:
  *   Table 1  plane detection, fine-tuned (Random / Video only / Ours)
  *   Table 1b plane detection, linear probe on frozen features (same rows)
- *   Table 2  saliency prediction, fine-tuned (same rows)
+ *   Table 2  saliency prediction, fine-tuned (same rows), and the centre-prior reference row
  *   Table 3  ablation: F1 (fine-tuned) and saliency (classification only / + contrastive / full)
  * A row whose initialisation was not evaluated is left out.
  */
@@ -19,6 +19,7 @@ import {
   type SaliencyFold,
   type TableRow,
 } from '../metrics/result-tables.js';
+import { CENTRE_PRIOR_LABEL, type CentrePriorFold } from './centre-prior.js';
 import type { FoldResult } from './fold-job.js';
 import { INIT_VARIANTS, type InitId } from './init-variants.js';
 import { SALIENCY_METRICS } from './saliency-scores.js';
@@ -65,8 +66,17 @@ function rows<Fold>(results: ResultsByInit, labels: readonly string[], label: (v
 
 const MAIN_ROWS = INIT_VARIANTS.map((v) => v.mainLabel).filter((l): l is string => l !== null);
 
-export function buildTables(results: ResultsByInit): EvaluationTables {
+function saliencyOnly(fold: CentrePriorFold): SaliencyFold {
+  const out = {} as SaliencyFold;
+  for (const key of SALIENCY_METRICS) out[key] = fold[key];
+  return out;
+}
+
+/** `centrePrior`: the no-backbone reference (centre-prior.ts) per fold, appended to Table 2 when given. */
+export function buildTables(results: ResultsByInit, centrePrior: readonly CentrePriorFold[] = []): EvaluationTables {
   const main = (v: Variant) => v.mainLabel;
+  const saliencyRows = rows(results, MAIN_ROWS, main, saliencyOf);
+  if (centrePrior.length > 0) saliencyRows.push({ label: CENTRE_PRIOR_LABEL, folds: centrePrior.map(saliencyOnly) });
   return {
     planeFinetune: planeDetectionTable(
       rows(results, MAIN_ROWS, main, (r) => plane(r.finetune)),
@@ -76,7 +86,7 @@ export function buildTables(results: ResultsByInit): EvaluationTables {
       rows(results, MAIN_ROWS, main, (r) => plane(r.probe)),
       'Table 1b. Standard plane detection, linear probe on the frozen backbone (macro average over the 14 classes), mean ± std over folds',
     ),
-    saliency: saliencyTable(rows(results, MAIN_ROWS, main, saliencyOf), 'Table 2. Eye-gaze saliency prediction, backbone fine-tuned, mean ± std over folds'),
+    saliency: saliencyTable(saliencyRows, 'Table 2. Eye-gaze saliency prediction, backbone fine-tuned, mean ± std over folds'),
     ablation: ablationTable(
       rows(results, ABLATION_ROW_LABELS, (v) => v.ablationLabel, (r): AblationFold => ({ f1: r.finetune.f1, ...saliencyOf(r) })),
       'Table 3. Ablation of the pre-training objective: plane-detection F1 and saliency, backbone fine-tuned, mean ± std over folds',

@@ -77,7 +77,7 @@ export async function runTransfer(stage: TransferStage): Promise<Map<InitId, Fol
   };
   const todo = jobs.filter((j) => j.cached === undefined);
   progress.log?.(`transfer: ${jobs.length} fold job(s), ${jobs.length - todo.length} reused, ${todo.length} to run on ${stage.device}`);
-  if (todo.length > 0) progress.start?.('transfer', todo.reduce((n, j) => n + workOf(j.fold), 0), 'batches');
+  if (todo.length > 0) progress.start?.('transfer', todo.reduce((n, j) => n + workOf(j.fold), 0), 'frames');
   const results = new Map<InitId, FoldResult[]>();
   let before = 0;
   for (const [i, job] of jobs.entries()) {
