@@ -7,10 +7,9 @@
  */
 import type { Fold } from '../metrics/folds.js';
 import type { SaliencyFold } from '../metrics/result-tables.js';
-import { saliencyMap } from '../metrics/saliency-metrics.js';
 import type { FrameRef, FrameSource } from '../finetune/frame-source.js';
-import { Rng } from '../../util/rng.js';
-import { fixationMap, SaliencyMeans, scoreSaliency } from './saliency-scores.js';
+import { aucBorjiDraws } from './fold-job.js';
+import { SaliencyMeans, scoreRow } from './saliency-scores.js';
 
 export const CENTRE_PRIOR_LABEL = 'Centre prior: mean training gaze (no backbone)';
 
@@ -31,13 +30,9 @@ export interface CentrePriorFold extends SaliencyFold {
 }
 
 export function scoreCentrePrior(source: FrameSource, fold: Fold, trainGaze: readonly FrameRef[], testGaze: readonly FrameRef[], config: { seed: number; aucBorjiSplits: number }): CentrePriorFold {
-  const w = source.mapWidth;
-  const h = source.mapHeight;
-  const predicted = { width: w, height: h, data: meanGazeDensity(source, trainGaze) };
-  const auc = new Rng(config.seed).fork(`fold-${fold.fold}`).fork('saliency/auc-borji');
+  const predicted = meanGazeDensity(source, trainGaze);
+  const auc = aucBorjiDraws(config.seed, fold.fold);
   const means = new SaliencyMeans();
-  for (const ref of testGaze) {
-    means.add(scoreSaliency(predicted, saliencyMap(w, h, source.saliencyRow(ref)), fixationMap(source.fixations(ref), w, h), auc, config.aucBorjiSplits));
-  }
+  for (const ref of testGaze) means.add(scoreRow(source, ref, predicted, auc, config.aucBorjiSplits));
   return { fold: fold.fold, frames: means.frames, ...means.means() };
 }

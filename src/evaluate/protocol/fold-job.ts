@@ -23,11 +23,10 @@ import type { StepReport } from '../finetune/sgd-loop.js';
 import { classificationReport } from '../metrics/classification-metrics.js';
 import type { Fold } from '../metrics/folds.js';
 import type { SaliencyFold } from '../metrics/result-tables.js';
-import { saliencyMap } from '../metrics/saliency-metrics.js';
 import { Rng } from '../../util/rng.js';
 import type { EvaluateConfig } from '../../../pipelines/evaluate-config.js';
 import type { InitId } from './init-variants.js';
-import { fixationMap, SaliencyMeans, scoreSaliency } from './saliency-scores.js';
+import { SaliencyMeans, scoreRow } from './saliency-scores.js';
 
 export const FOLD_RESULT_FORMAT = 'sonospeech.eval-fold';
 // 3: the fine-tuned head standardises its input (finetune-classifier.ts).
@@ -163,9 +162,19 @@ function rounded(v: number): number {
   return Number(v.toPrecision(5));
 }
 
+/** The Rng every random choice of a fold's jobs forks from. */
+export function foldSeeds(seed: number, fold: number): Rng {
+  return new Rng(seed).fork(`fold-${fold}`);
+}
+
+/** The AUC-Borji draws of a fold: the same stream for every map scored on it. */
+export function aucBorjiDraws(seed: number, fold: number): Rng {
+  return foldSeeds(seed, fold).fork('saliency/auc-borji');
+}
+
 export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
   const { source, config, refs, fold } = job;
-  const seeds = new Rng(config.seed).fork(`fold-${fold.fold}`);
+  const seeds = foldSeeds(config.seed, fold.fold);
   const started = performance.now();
   let done = 0;
   const work = (units: number): void => {
@@ -236,10 +245,8 @@ export async function runFoldJob(job: FoldJob): Promise<FoldResult> {
 async function runSaliency(job: FoldJob, seeds: Rng, work: (units: number) => void): Promise<SaliencyOutcome> {
   const { source, config, refs } = job;
   const t0 = performance.now();
-  const w = source.mapWidth;
-  const h = source.mapHeight;
   const model = buildBackbone(job.backbone);
-  const head = new SaliencyHead(seeds.fork('saliency/head'), model.featureSize, config.saliency.hidden, h, w);
+  const head = new SaliencyHead(seeds.fork('saliency/head'), model.featureSize, config.saliency.hidden, source.mapHeight, source.mapWidth);
   try {
     const steps: number[] = [];
     const onStep = (r: StepReport): void => {
@@ -248,16 +255,15 @@ async function runSaliency(job: FoldJob, seeds: Rng, work: (units: number) => vo
     };
     const loss = await fineTuneSaliency(model, head, source, refs.trainGaze, { settings: config.saliency, rng: seeds.fork('saliency/order'), onStep });
     const means = new SaliencyMeans();
-    const auc = seeds.fork('saliency/auc-borji');
+    const auc = aucBorjiDraws(config.seed, job.fold.fold);
     const sampled = new Set(job.keepSamples ? evenlySpaced(refs.testGaze.length, config.report.saliencySamples) : []);
     const samples: SaliencySample[] = [];
     await predictSaliency(model, head, source, refs.testGaze, config.evalBatchSize, (i, predicted) => {
       const ref = refs.testGaze[i] as FrameRef;
-      const gt = saliencyMap(w, h, source.saliencyRow(ref));
-      means.add(scoreSaliency({ width: w, height: h, data: predicted }, gt, fixationMap(source.fixations(ref), w, h), auc, config.aucBorjiSplits));
+      means.add(scoreRow(source, ref, predicted, auc, config.aucBorjiSplits));
       if (sampled.has(i)) samples.push({ scan: source.scan(ref).id, row: ref.row, predicted: encodeFloats(predicted) });
-      if ((i + 1) % config.evalBatchSize === 0) work(config.evalBatchSize * WORK_PER_ROW.saliencyTest);
-      else if (i + 1 === refs.testGaze.length) work(((i + 1) % config.evalBatchSize) * WORK_PER_ROW.saliencyTest);
+      // Report once per batch of scored frames, and after the last (short) one.
+      if ((i + 1) % config.evalBatchSize === 0 || i + 1 === refs.testGaze.length) work(((i % config.evalBatchSize) + 1) * WORK_PER_ROW.saliencyTest);
     });
     return { ...means.means(), frames: means.frames, nanCounts: means.nanCounts(), epochLoss: loss, stepLoss: steps, seconds: (performance.now() - t0) / 1000, samples };
   } finally {

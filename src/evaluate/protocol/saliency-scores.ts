@@ -4,7 +4,8 @@
  * KL, CC and SIM compare with the ground-truth density; NSS and the two AUCs with the binary map
  * of fixated cells.
  */
-import { aucBorji, aucJudd, cc, kl, nss, sim, type FixationMap, type SaliencyMap } from '../metrics/saliency-metrics.js';
+import { aucBorji, aucJudd, cc, kl, nss, saliencyMap, sim, type FixationMap, type SaliencyMap } from '../metrics/saliency-metrics.js';
+import type { FrameRef, FrameSource } from '../finetune/frame-source.js';
 import type { SaliencyFold } from '../metrics/result-tables.js';
 import type { Rng } from '../../util/rng.js';
 
@@ -31,6 +32,13 @@ export function scoreSaliency(predicted: SaliencyMap, truth: SaliencyMap, fixati
     cc: cc(predicted, truth),
     sim: sim(predicted, truth),
   };
+}
+
+/** A predicted map (source.mapWidth x mapHeight) scored against a downstream row's gaze. */
+export function scoreRow(source: FrameSource, ref: FrameRef, predicted: Float32Array, rng: Rng, aucBorjiSplits: number): SaliencyFold {
+  const w = source.mapWidth;
+  const h = source.mapHeight;
+  return scoreSaliency({ width: w, height: h, data: predicted }, saliencyMap(w, h, source.saliencyRow(ref)), fixationMap(source.fixations(ref), w, h), rng, aucBorjiSplits);
 }
 
 /** Means over frames; a NaN score (CC of a constant map) is left out of its mean and counted. */

@@ -44,10 +44,15 @@ function plane(outcome: FoldResult['finetune']): PlaneDetectionFold {
   return { precision: outcome.precision, recall: outcome.recall, f1: outcome.f1 };
 }
 
-function saliencyOf(result: FoldResult): SaliencyFold {
+/** Just the six metrics of a fold's saliency scores (which carry more fields). */
+function saliencyMetrics(scores: SaliencyFold): SaliencyFold {
   const out = {} as SaliencyFold;
-  for (const key of SALIENCY_METRICS) out[key] = result.saliency[key];
+  for (const key of SALIENCY_METRICS) out[key] = scores[key];
   return out;
+}
+
+function saliencyOf(result: FoldResult): SaliencyFold {
+  return saliencyMetrics(result.saliency);
 }
 
 type Variant = (typeof INIT_VARIANTS)[number];
@@ -66,17 +71,11 @@ function rows<Fold>(results: ResultsByInit, labels: readonly string[], label: (v
 
 const MAIN_ROWS = INIT_VARIANTS.map((v) => v.mainLabel).filter((l): l is string => l !== null);
 
-function saliencyOnly(fold: CentrePriorFold): SaliencyFold {
-  const out = {} as SaliencyFold;
-  for (const key of SALIENCY_METRICS) out[key] = fold[key];
-  return out;
-}
-
 /** `centrePrior`: the no-backbone reference (centre-prior.ts) per fold, appended to Table 2 when given. */
 export function buildTables(results: ResultsByInit, centrePrior: readonly CentrePriorFold[] = []): EvaluationTables {
   const main = (v: Variant) => v.mainLabel;
   const saliencyRows = rows(results, MAIN_ROWS, main, saliencyOf);
-  if (centrePrior.length > 0) saliencyRows.push({ label: CENTRE_PRIOR_LABEL, folds: centrePrior.map(saliencyOnly) });
+  if (centrePrior.length > 0) saliencyRows.push({ label: CENTRE_PRIOR_LABEL, folds: centrePrior.map(saliencyMetrics) });
   return {
     planeFinetune: planeDetectionTable(
       rows(results, MAIN_ROWS, main, (r) => plane(r.finetune)),
